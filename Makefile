@@ -1,0 +1,74 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is set up on demand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON312 ?= $(shell scripts/find-python312)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/uv/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM := $(TOOLS)/sam/bin/sam
+CFN_LINT := $(TOOLS)/sam/bin/cfn-lint
+export UV_PYTHON := $(PYTHON312)
+export UV_PYTHON_DOWNLOADS := never
+export AWS_DEFAULT_REGION ?= us-east-1
+export SAM_CLI_TELEMETRY := 0
+# sam build runs pip with the python3.12 it finds on PATH.
+export PATH := $(dir $(PYTHON312)):$(PATH)
+
+.PHONY: help demo dev test lint typecheck template unit integration e2e bench build clean events
+
+help:
+	@echo "make demo   run one whole interview offline and print its report"
+	@echo "make dev    serve the API at http://127.0.0.1:$${PORT:-3001} for the Next.js frontend"
+	@echo "make test   lint, type-check, validate and build the template, run every test"
+	@echo "make bench  run the benchmarks under bench/"
+
+$(TOOLS)/uv/bin/uv:
+	@test -n "$(PYTHON312)" || { echo "error: Python 3.12 is required (see above)"; exit 1; }
+	$(PYTHON312) -m venv $(TOOLS)/uv
+	$(TOOLS)/uv/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	@test -n "$(PYTHON312)" || { echo "error: Python 3.12 is required (see above)"; exit 1; }
+	$(UV) sync --frozen --all-extras
+	@touch $@
+
+$(SAM): tools-requirements.txt
+	@test -n "$(PYTHON312)" || { echo "error: Python 3.12 is required (see above)"; exit 1; }
+	$(PYTHON312) -m venv $(TOOLS)/sam
+	$(TOOLS)/sam/bin/pip install --quiet -r tools-requirements.txt
+	@touch $@
+
+demo: $(VENV)/.synced
+	$(PY) -m local.demo $(DEMO_ARGS)
+
+dev: $(VENV)/.synced
+	$(PY) -m local.dev
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.synced
+	$(VENV)/bin/mypy layers/common functions local agent_container bench
+
+template: $(SAM)
+	$(SAM) validate --lint
+	$(CFN_LINT) template.yaml
+	$(SAM) build --build-dir $(TOOLS)/sam-build --cached --cache-dir $(TOOLS)/sam-cache >$(TOOLS)/sam-build.log 2>&1 \
+		|| { cat $(TOOLS)/sam-build.log; exit 1; }
+	@echo "sam build: ok ($(TOOLS)/sam-build)"
+
+unit integration e2e: $(VENV)/.synced
+	$(PY) -m pytest tests/$@ -q
+
+test: lint typecheck template $(VENV)/.synced
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(VENV)/.synced
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(TOOLS)/sam-build $(TOOLS)/sam-cache .aws-sam .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,32 @@
+"""GET /interview-status/{candidateId}: the candidate's latest interview (GSI1)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from interview_common import wiring
+from interview_common.http_api import build_resolver, json_response
+from interview_common.logic.room_status import interview_status
+from interview_common.models.api import InterviewStatusResponse
+from interview_common.models.identifiers import IDENTIFIER_PATTERN
+from interview_common.observability import logger, metrics, tracer
+
+app = build_resolver(public_status=True)
+
+CandidatePath = Annotated[str, Path(pattern=IDENTIFIER_PATTERN, max_length=128)]
+
+
+@app.get("/interview-status/<candidateId>")
+@tracer.capture_method
+def handle_interview_status(candidateId: CandidatePath) -> Response[InterviewStatusResponse]:  # noqa: N803 - the route's own name
+    return json_response(200, interview_status(wiring.store(), candidateId))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,30 @@
+"""POST /token: a candidate token for an existing interview's room."""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from interview_common import wiring
+from interview_common.credentials import livekit_key_pair
+from interview_common.http_api import build_resolver, json_response
+from interview_common.logic.issue_token import issue_token
+from interview_common.models.api import TokenRequest, TokenResponse
+from interview_common.observability import logger, metrics, tracer
+from interview_common.settings import get_settings
+
+app = build_resolver()
+
+
+@app.post("/token")
+@tracer.capture_method
+def handle_token(request: TokenRequest) -> Response[TokenResponse]:
+    settings = get_settings()
+    body = issue_token(request, settings=settings, store=wiring.store(), keys=livekit_key_pair(settings))
+    return json_response(200, body)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,52 @@
+"""POST /start-interview: record the interview, create the room, launch the agent (idempotent per room)."""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from interview_common import wiring
+from interview_common.credentials import livekit_key_pair
+from interview_common.http_api import build_resolver, json_response
+from interview_common.logic.start_interview import AGENT_DISPLAY_NAME, start_interview
+from interview_common.models.api import StartInterviewRequest, StartInterviewResponse
+from interview_common.observability import logger, metrics, tracer
+from interview_common.settings import get_settings
+
+app = build_resolver()
+
+
+@app.post("/start-interview")
+@tracer.capture_method
+def handle_start_interview(request: StartInterviewRequest) -> Response[StartInterviewResponse]:
+    settings = get_settings()
+    outcome = start_interview(
+        request,
+        settings=settings,
+        store=wiring.store(),
+        launcher=wiring.launcher(),
+        keys=livekit_key_pair(settings),
+    )
+    interview = outcome.interview
+    body = StartInterviewResponse(
+        interview_id=interview.interview_id,
+        room_name=interview.room_name,
+        state=interview.state.value,
+        candidate_id=interview.candidate_id,
+        job_id=interview.job_id,
+        candidate_identity=interview.candidate_identity,
+        agent_identity=interview.agent_identity,
+        agent_name=AGENT_DISPLAY_NAME,
+        token=outcome.candidate_token,
+        url=settings.livekit_url,
+        status_url=f"/agent-status?room={interview.room_name}",
+        created=outcome.created,
+    )
+    return json_response(202 if outcome.created else 200, body)
+
+
+# Never log_event=True: the seed's frontend sends LiveKit credentials in this body.
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Shared package of the live interview backend: settings, models, store, LiveKit helpers, launcher."""

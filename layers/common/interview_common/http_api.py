@@ -1,0 +1,143 @@
+"""What every HTTP handler shares: the resolver, CORS, bearer auth, body size cap and error bodies.
+
+Errors always have the shape the frontend reads (`detail`) plus a structured `error`; they never carry
+a stack trace, a submitted value or a secret.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+
+from interview_common.credentials import backend_api_key
+from interview_common.errors import DomainError, PayloadTooLarge, Unauthorized
+from interview_common.models.api import ErrorDetail, ErrorResponse
+from interview_common.observability import logger
+from interview_common.settings import get_settings
+
+AUTHENTICATED_CONTEXT_KEY = "authenticated"
+
+
+def error_response(status_code: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> Response:
+    body = ErrorResponse(detail=message, error=ErrorDetail(code=code, message=message, details=details or []))
+    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
+
+
+def json_response[M: BaseModel](status_code: int, model: M) -> Response[M]:
+    """The route's model with a status code; Powertools validates and serialises it (by alias)."""
+    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=model)
+
+
+def _validation_details(errors: Any) -> tuple[bool, list[dict[str, Any]]]:
+    """Field errors without the submitted values (they may hold credentials)."""
+    bad_json = False
+    details = []
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            bad_json = True
+        location = [str(part) for part in error.get("loc", ())]
+        details.append({"field": ".".join(location), "message": str(error.get("msg", "invalid")), "type": error.get("type")})
+    return bad_json, details
+
+
+def _cors() -> CORSConfig:
+    origins = [origin.strip() for origin in os.environ.get("ALLOWED_ORIGINS", "").split(",") if origin.strip()]
+    first, extra = (origins[0], origins[1:]) if origins else ("http://localhost:3000", [])
+    return CORSConfig(
+        allow_origin=first,
+        extra_origins=extra,
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+
+
+def _require_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    body = app.current_event.body or ""
+    if len(body) > get_settings().max_body_bytes:
+        raise PayloadTooLarge(f"the request body must be at most {get_settings().max_body_bytes} bytes")
+    return next_middleware(app)
+
+
+def _bearer(app: APIGatewayHttpResolver) -> str | None:
+    header = app.current_event.headers.get("authorization") or app.current_event.headers.get("Authorization")
+    if not header:
+        return None
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        raise Unauthorized("the Authorization header must be 'Bearer <BACKEND_API_KEY>'")
+    return credential.strip()
+
+
+def _is_valid_key(presented: str) -> bool:
+    expected = backend_api_key(get_settings())
+    return hmac.compare_digest(presented.encode(), expected.encode())
+
+
+def require_api_key(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    presented = _bearer(app)
+    if presented is None or not _is_valid_key(presented):
+        raise Unauthorized("a valid bearer token is required")
+    app.append_context(**{AUTHENTICATED_CONTEXT_KEY: True})
+    return next_middleware(app)
+
+
+def api_key_unless_public_status(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    """Status routes: anonymous callers are let in when the deployment allows it (they see less)."""
+    presented = _bearer(app)
+    if presented is None and get_settings().allow_anonymous_status:
+        app.append_context(**{AUTHENTICATED_CONTEXT_KEY: False})
+        return next_middleware(app)
+    if presented is None or not _is_valid_key(presented):
+        raise Unauthorized("a valid bearer token is required")
+    app.append_context(**{AUTHENTICATED_CONTEXT_KEY: True})
+    return next_middleware(app)
+
+
+def is_authenticated(app: APIGatewayHttpResolver) -> bool:
+    return bool(app.context.get(AUTHENTICATED_CONTEXT_KEY, False))
+
+
+def build_resolver(*, authenticate: bool = True, public_status: bool = False) -> APIGatewayHttpResolver:
+    """A resolver with validation, CORS, the body cap, auth and the error mapping every route shares."""
+    app = APIGatewayHttpResolver(cors=_cors(), enable_validation=True, strip_prefixes=None)
+    middlewares = [_require_body_cap]
+    if public_status:
+        middlewares.append(api_key_unless_public_status)
+    elif authenticate:
+        middlewares.append(require_api_key)
+    app.use(middlewares=middlewares)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response:
+        if error.status_code >= 500:
+            logger.warning("request refused", extra={"code": error.code, "reason": error.message})
+        return error_response(error.status_code, error.code, error.message, error.details)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(error: RequestValidationError) -> Response:
+        bad_json, details = _validation_details(error.errors())
+        if bad_json:
+            return error_response(400, "bad_json", "the request body is not valid JSON")
+        return error_response(422, "validation_error", "the request is not valid: " + _summary(details), details)
+
+    @app.not_found
+    def _not_found(_: NotFoundError) -> Response:
+        return error_response(404, "route_not_found", "no such route")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unexpected error")
+        return error_response(500, "internal_error", "an internal error occurred; it has been logged")
+
+    return app
+
+
+def _summary(details: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{detail['field']}: {detail['message']}" for detail in details[:5])

@@ -1,0 +1,1 @@
+"""pydantic models at every boundary: HTTP bodies (api), DynamoDB items (items)."""

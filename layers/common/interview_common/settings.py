@@ -1,0 +1,71 @@
+"""Runtime settings, read once from the environment at cold start."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseModel):
+    """Environment of every Lambda (and of the local stack, which sets the same variables)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)
+    aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
+
+    livekit_url: str = Field(default="ws://127.0.0.1:7880", alias="LIVEKIT_URL")
+    # Credentials come from env in the local stack and from Secrets Manager in AWS.
+    livekit_api_key: str | None = Field(default=None, alias="LIVEKIT_API_KEY", repr=False)
+    livekit_api_secret: str | None = Field(default=None, alias="LIVEKIT_API_SECRET", repr=False)
+    livekit_secret_arn: str | None = Field(default=None, alias="LIVEKIT_SECRET_ARN")
+    backend_api_key: str | None = Field(default=None, alias="BACKEND_API_KEY", repr=False)
+    backend_api_key_secret_arn: str | None = Field(default=None, alias="BACKEND_API_KEY_SECRET_ARN")
+
+    allow_anonymous_status: bool = Field(default=False, alias="ALLOW_ANONYMOUS_STATUS")
+    public_api_url: str | None = Field(default=None, alias="PUBLIC_API_URL")
+    retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1, le=3650)
+    candidate_token_ttl_seconds: int = Field(default=2 * 3600, alias="CANDIDATE_TOKEN_TTL_SECONDS", ge=60)
+    room_empty_timeout_seconds: int = Field(default=600, alias="ROOM_EMPTY_TIMEOUT_SECONDS", ge=10)
+    room_departure_timeout_seconds: int = Field(default=120, alias="ROOM_DEPARTURE_TIMEOUT_SECONDS", ge=0)
+    heartbeat_stale_seconds: int = Field(default=30, alias="HEARTBEAT_STALE_SECONDS", ge=5)
+    max_body_bytes: int = Field(default=16 * 1024, alias="MAX_BODY_BYTES", ge=1024)
+
+    launcher: Literal["ecs", "process"] = Field(default="ecs", alias="AGENT_LAUNCHER")
+    ecs_cluster: str | None = Field(default=None, alias="ECS_CLUSTER")
+    ecs_task_definition: str | None = Field(default=None, alias="ECS_TASK_DEFINITION")
+    ecs_container_name: str = Field(default="agent", alias="ECS_CONTAINER_NAME")
+    ecs_subnets: list[str] = Field(default_factory=list, alias="ECS_SUBNETS")
+    ecs_security_groups: list[str] = Field(default_factory=list, alias="ECS_SECURITY_GROUPS")
+    ecs_assign_public_ip: bool = Field(default=True, alias="ECS_ASSIGN_PUBLIC_IP")
+    launch_max_attempts: int = Field(default=3, alias="LAUNCH_MAX_ATTEMPTS", ge=1, le=6)
+    launch_backoff_seconds: float = Field(default=0.5, alias="LAUNCH_BACKOFF_SECONDS", ge=0)
+
+    @field_validator("ecs_subnets", "ecs_security_groups", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("aws_endpoint_url", "livekit_secret_arn", "backend_api_key_secret_arn", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return value or None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls.model_validate(dict(os.environ))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process; parsed once and reused across warm invocations."""
+    return Settings.from_env()

@@ -1,0 +1,180 @@
+"""Data access for the single DynamoDB table: interviews, participants and their state changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from interview_common.aws_clients import client
+from interview_common.clock import now_iso
+from interview_common.errors import TransitionRejected
+from interview_common.lifecycle import InterviewState, TERMINAL_STATES, predecessors
+from interview_common.models.items import (
+    META_SK,
+    PARTICIPANT_PREFIX,
+    InterviewItem,
+    ParticipantItem,
+    candidate_gsi_pk,
+    room_pk,
+)
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_attribute_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(value) for key, value in item.items()}
+
+
+def from_attribute_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def is_conditional_failure(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code")
+    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """What one strongly consistent query of a room's partition returns for the status routes."""
+
+    interview: InterviewItem
+    participants: list[ParticipantItem] = field(default_factory=list)
+
+
+class InterviewStore:
+    def __init__(self, table_name: str, dynamodb: Any | None = None) -> None:
+        self.table_name = table_name
+        self._dynamodb = dynamodb or client("dynamodb")
+
+    # -- interviews -------------------------------------------------------------------------------
+
+    def create_interview(self, interview: InterviewItem) -> InterviewItem | None:
+        """Record a new interview for a room that has none, or whose last one failed.
+
+        Returns None when another active or finished interview holds the room (the caller reads it).
+        """
+        try:
+            self._dynamodb.put_item(
+                TableName=self.table_name,
+                Item=to_attribute_values(interview.to_item()),
+                ConditionExpression="attribute_not_exists(PK) OR #state = :failed",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":failed": {"S": InterviewState.FAILED.value}},
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                return None
+            raise
+        return interview
+
+    def get_interview(self, room_name: str) -> InterviewItem | None:
+        response = self._dynamodb.get_item(
+            TableName=self.table_name,
+            Key={"PK": {"S": room_pk(room_name)}, "SK": {"S": META_SK}},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return InterviewItem.from_item(from_attribute_values(item)) if item else None
+
+    def get_room_snapshot(self, room_name: str) -> RoomSnapshot | None:
+        """META and every PARTICIPANT# item in one strongly consistent query (they sort together)."""
+        response = self._dynamodb.query(
+            TableName=self.table_name,
+            KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": {"S": room_pk(room_name)},
+                ":first": {"S": META_SK},
+                ":last": {"S": PARTICIPANT_PREFIX + "\uffff"},
+            },
+            ConsistentRead=True,
+        )
+        interview: InterviewItem | None = None
+        participants: list[ParticipantItem] = []
+        for raw in response.get("Items", []):
+            item = from_attribute_values(raw)
+            if item["SK"] == META_SK:
+                interview = InterviewItem.from_item(item)
+            elif item["SK"].startswith(PARTICIPANT_PREFIX):
+                participants.append(ParticipantItem.from_item(item))
+        if interview is None:
+            return None
+        return RoomSnapshot(interview=interview, participants=participants)
+
+    def latest_for_candidate(self, candidate_id: str) -> InterviewItem | None:
+        response = self._dynamodb.query(
+            TableName=self.table_name,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": candidate_gsi_pk(candidate_id)}},
+            ScanIndexForward=False,
+            Limit=1,
+        )
+        items = response.get("Items", [])
+        return InterviewItem.from_item(from_attribute_values(items[0])) if items else None
+
+    def transition(
+        self,
+        room_name: str,
+        interview_id: str,
+        target: InterviewState,
+        **fields: Any,
+    ) -> InterviewItem:
+        """Move an interview forward to `target`, setting `fields` with it, in one conditional write.
+
+        Raises TransitionRejected when the interview is already at or past `target`, or is another one.
+        """
+        allowed = sorted(state.value for state in predecessors(target))
+        now = now_iso()
+        updates: dict[str, Any] = {"state": target.value, "updated_at": now, **fields}
+        if target in TERMINAL_STATES:
+            updates.setdefault("ended_at", now)
+        return self._update(
+            room_name,
+            interview_id,
+            updates,
+            condition_states=allowed,
+        )
+
+    def update_fields(self, room_name: str, interview_id: str, **fields: Any) -> InterviewItem:
+        """Set fields of a still-active interview (never of a finished one)."""
+        allowed = sorted(state.value for state in set(InterviewState) - TERMINAL_STATES)
+        return self._update(room_name, interview_id, {"updated_at": now_iso(), **fields}, allowed)
+
+    def _update(
+        self,
+        room_name: str,
+        interview_id: str,
+        updates: dict[str, Any],
+        condition_states: list[str],
+    ) -> InterviewItem:
+        names = {"#state": "state", "#iid": "interview_id", "#version": "version"}
+        values: dict[str, Any] = {":iid": {"S": interview_id}, ":one": {"N": "1"}}
+        assignments = []
+        for index, (key, value) in enumerate(updates.items()):
+            names[f"#f{index}"] = key
+            values[f":v{index}"] = _serializer.serialize(value)
+            assignments.append(f"#f{index} = :v{index}")
+        state_placeholders = []
+        for index, state in enumerate(condition_states):
+            values[f":s{index}"] = {"S": state}
+            state_placeholders.append(f":s{index}")
+        try:
+            response = self._dynamodb.update_item(
+                TableName=self.table_name,
+                Key={"PK": {"S": room_pk(room_name)}, "SK": {"S": META_SK}},
+                UpdateExpression="SET " + ", ".join(assignments) + " ADD #version :one",
+                ConditionExpression=f"#iid = :iid AND #state IN ({', '.join(state_placeholders)})",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                raise TransitionRejected(f"interview {interview_id} in room {room_name} refused the change") from error
+            raise
+        return InterviewItem.from_item(from_attribute_values(response["Attributes"]))

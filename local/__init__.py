@@ -1,0 +1,1 @@
+"""The embedded local stack: HTTP adapter over the Lambda handlers, simulated LiveKit, process launcher."""
