@@ -64,8 +64,10 @@ template: $(SAM)
 unit integration e2e: $(VENV)/.synced
 	$(PY) -m pytest tests/$@ -q
 
+# pytest exits 5 when it collected nothing: a run that tests nothing is a failed run.
 test: lint typecheck template $(VENV)/.synced
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 bench: $(VENV)/.synced
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

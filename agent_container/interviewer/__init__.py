@@ -1,0 +1,1 @@
+"""The AI interviewer agent: a conductor that runs the interview through three ports."""
