@@ -42,7 +42,7 @@ def handle_agent_status(room: RoomQuery) -> Response[AgentStatusResponse]:
 
 @app.get("/agent-status/<roomName>")
 @tracer.capture_method
-def handle_agent_status_by_path(roomName: RoomPath) -> Response:  # noqa: N803 - the route's own name
+def handle_agent_status_by_path(roomName: RoomPath) -> Response[AgentStatusResponse]:  # noqa: N803 - the route's own name
     return _status(roomName)
 
 

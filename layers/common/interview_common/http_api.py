@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 import os
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -59,8 +59,9 @@ def _cors() -> CORSConfig:
 
 
 def _require_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
-    body = app.current_event.body or ""
-    if len(body) > get_settings().max_body_bytes:
+    # Bytes, not characters, and after base64 decoding: the cap is on what the caller sent.
+    body = app.current_event.decoded_body or ""
+    if len(body.encode()) > get_settings().max_body_bytes:
         raise PayloadTooLarge(f"the request body must be at most {get_settings().max_body_bytes} bytes")
     return next_middleware(app)
 
@@ -80,7 +81,14 @@ def _is_valid_key(presented: str) -> bool:
     return hmac.compare_digest(presented.encode(), expected.encode())
 
 
+def _is_preflight(app: APIGatewayHttpResolver) -> bool:
+    """A CORS preflight carries no credentials by design; the resolver answers it with the CORS headers."""
+    return app.current_event.http_method.upper() == "OPTIONS"
+
+
 def require_api_key(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    if _is_preflight(app):
+        return next_middleware(app)
     presented = _bearer(app)
     if presented is None or not _is_valid_key(presented):
         raise Unauthorized("a valid bearer token is required")
@@ -90,6 +98,8 @@ def require_api_key(app: APIGatewayHttpResolver, next_middleware: NextMiddleware
 
 def api_key_unless_public_status(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
     """Status routes: anonymous callers are let in when the deployment allows it (they see less)."""
+    if _is_preflight(app):
+        return next_middleware(app)
     presented = _bearer(app)
     if presented is None and get_settings().allow_anonymous_status:
         app.append_context(**{AUTHENTICATED_CONTEXT_KEY: False})
@@ -122,6 +132,13 @@ def build_resolver(*, authenticate: bool = True, public_status: bool = False) ->
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(error: RequestValidationError) -> Response:
+        # Powertools validates the request before any middleware runs: an oversized or unauthenticated
+        # request is refused as such (413, 401) before anything is said about its content.
+        try:
+            for middleware in middlewares:
+                middleware(app, cast(NextMiddleware, _checks_only))
+        except DomainError as refused:
+            return _domain_error(refused)
         bad_json, details = _validation_details(error.errors())
         if bad_json:
             return error_response(400, "bad_json", "the request body is not valid JSON")
@@ -137,6 +154,11 @@ def build_resolver(*, authenticate: bool = True, public_status: bool = False) ->
         return error_response(500, "internal_error", "an internal error occurred; it has been logged")
 
     return app
+
+
+def _checks_only(app: APIGatewayHttpResolver) -> Response:
+    """The end of a middleware chain run only for its checks (the request is refused either way)."""
+    return Response(status_code=204)
 
 
 def _summary(details: list[dict[str, Any]]) -> str:
