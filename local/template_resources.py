@@ -40,3 +40,45 @@ def create_table(dynamodb: Any, table_name: str) -> None:
     dynamodb.update_time_to_live(
         TableName=table_name, TimeToLiveSpecification={"AttributeName": ttl_attribute(), "Enabled": True}
     )
+
+
+class UnresolvedValue(ValueError):
+    """A template value with no local meaning (e.g. the ARN of a secret the local stack does not use)."""
+
+
+def resolve_value(value: Any, refs: dict[str, str]) -> str:
+    """A template value as a string: literals, `!Ref` (local value or the parameter's Default), `!Join`."""
+    if isinstance(value, str | int | float | bool):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    if isinstance(value, dict) and "Ref" in value:
+        target = str(value["Ref"])
+        if target in refs:
+            return refs[target]
+        parameter = load_template().get("Parameters", {}).get(target, {})
+        if "Default" in parameter:
+            return str(parameter["Default"])
+        raise UnresolvedValue(f"!Ref {target} has no local value")
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        if isinstance(parts, dict):  # !Join [",", !Ref SomeList]: the list parameter's value as it is
+            return resolve_value(parts, refs).replace(",", str(separator))
+        return str(separator).join(resolve_value(part, refs) for part in parts)
+    raise UnresolvedValue(f"{value!r} has no local value")
+
+
+def lambda_environment(refs: dict[str, str]) -> dict[str, str]:
+    """The environment every function gets from the template's Globals, with local values.
+
+    Values with no local meaning (the ARNs of secrets, which the local stack replaces with plain
+    environment variables) are left out.
+    """
+    variables = (
+        load_template().get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    )
+    environment = {}
+    for name, value in variables.items():
+        try:
+            environment[str(name)] = resolve_value(value, refs)
+        except UnresolvedValue:
+            continue
+    return environment

@@ -1,0 +1,349 @@
+"""The agent in the local stack's simulated LiveKit room (AGENT_TRANSPORT=sim): text instead of voice.
+
+It joins over the simulated server's signalling WebSocket (sim_protocol) with an agent token it mints
+for itself, exactly as the LiveKit transport joins a real room. In text mode the candidate speaks by
+chat: data on `lk.chat` as `{"message": text, "timestamp": ms}`. The agent's speech is published as a
+live caption on `lk.transcription` and as `{"type": "transcript", ...}` on the interview topic, and its
+state is the `lk.agent.state` attribute, as LiveKit agents keep it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+import aiohttp
+from pydantic import ValidationError
+
+from interviewer.ports import (
+    CHAT_TOPIC,
+    CONTROL_TOPIC,
+    INTERVIEW_TOPIC,
+    TRANSCRIPTION_TOPIC,
+    AgentState,
+    RoomEvent,
+    RoomEventListener,
+    Utterance,
+)
+from interviewer.transports.sim_protocol import (
+    AttributesChanged,
+    Data,
+    Joined,
+    Leave,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantView,
+    PublishData,
+    RoomClosed,
+    ServerFrame,
+    SetAttributes,
+    rtc_url,
+    server_frame,
+)
+
+AGENT_STATE_ATTRIBUTE = "lk.agent.state"
+AGENT_TOKEN_TTL = timedelta(hours=3)
+CONNECT_TIMEOUT_SECONDS = 10.0
+
+FrameListener = Callable[[ServerFrame], Awaitable[None] | None]
+
+
+class SimRoomClient:
+    """One participant's connection to a simulated room (the agent's transport and the local candidate)."""
+
+    def __init__(
+        self, livekit_url: str, token: str, *, connect_timeout: float = CONNECT_TIMEOUT_SECONDS
+    ) -> None:
+        self._connect_timeout = connect_timeout
+        self._url = rtc_url(livekit_url)
+        self._token = token
+        self._session: aiohttp.ClientSession | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._listeners: list[FrameListener] = []
+        self.room = ""
+        self.identity = ""
+        self.participants: dict[str, ParticipantView] = {}
+        self.closed = asyncio.Event()
+        self.close_reason: str | None = None
+
+    def on_frame(self, listener: FrameListener) -> None:
+        self._listeners.append(listener)
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed and not self.closed.is_set()
+
+    async def connect(self) -> Joined:
+        timeout = self._connect_timeout
+        self._session = aiohttp.ClientSession()
+        try:
+            self._ws = await self._session.ws_connect(
+                self._url,
+                params={"access_token": self._token},
+                timeout=aiohttp.ClientWSTimeout(ws_close=timeout),
+            )
+            first = await self._ws.receive(timeout=timeout)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            await self._session.close()
+            raise ConnectionError(f"could not join the simulated room at {self._url}: {error}") from error
+        if first.type != aiohttp.WSMsgType.TEXT:
+            await self._session.close()
+            raise ConnectionError("the simulated room closed the connection before the join completed")
+        joined = server_frame.validate_json(first.data)
+        if not isinstance(joined, Joined):
+            await self._session.close()
+            raise ConnectionError(f"the simulated room answered {joined.type} instead of joined")
+        self.room, self.identity = joined.room, joined.identity
+        self.participants = {p.identity: p for p in joined.participants}
+        self._reader = asyncio.create_task(self._read())
+        return joined
+
+    async def publish_data(
+        self, payload: Any, *, topic: str = "", destination_identities: list[str] | None = None
+    ) -> None:
+        frame = PublishData(topic=topic, payload=payload, destination_identities=destination_identities or [])
+        await self._send(frame.model_dump_json())
+
+    async def set_attributes(self, attributes: dict[str, str]) -> None:
+        await self._send(SetAttributes(attributes=attributes).model_dump_json())
+
+    async def leave(self) -> None:
+        """Leave the room as a client that hangs up (participant_left)."""
+        if self.connected:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self._send(Leave().model_dump_json())
+        await self._shutdown("left")
+
+    async def drop(self) -> None:
+        """Lose the connection without saying goodbye (participant_connection_aborted)."""
+        await self._shutdown("dropped")
+
+    async def _send(self, text: str) -> None:
+        if not self.connected or self._ws is None:
+            raise ConnectionError(
+                f"not connected to the simulated room ({self.close_reason or 'never joined'})"
+            )
+        await self._ws.send_str(text)
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        reason = "connection_lost"
+        try:
+            async for message in self._ws:
+                if message.type != aiohttp.WSMsgType.TEXT:
+                    continue
+                try:
+                    frame = server_frame.validate_json(message.data)
+                except ValidationError:
+                    continue
+                self._track(frame)
+                if isinstance(frame, RoomClosed):
+                    reason = frame.reason
+                await self._dispatch(frame)
+                if isinstance(frame, RoomClosed):
+                    break
+        finally:
+            unexpected = self.close_reason is None and reason == "connection_lost"
+            if self.close_reason is None:
+                self.close_reason = reason
+            self.closed.set()
+            if unexpected:  # the server went away without closing the room: for us, the room is gone
+                await self._dispatch(RoomClosed(reason=reason))
+
+    def _track(self, frame: ServerFrame) -> None:
+        if isinstance(frame, ParticipantJoined):
+            self.participants[frame.participant.identity] = frame.participant
+        elif isinstance(frame, ParticipantLeft):
+            self.participants.pop(frame.participant.identity, None)
+        elif isinstance(frame, AttributesChanged) and frame.identity in self.participants:
+            known = self.participants[frame.identity]
+            self.participants[frame.identity] = known.model_copy(
+                update={"attributes": {**known.attributes, **frame.attributes}}
+            )
+
+    async def _dispatch(self, frame: ServerFrame) -> None:
+        for listener in list(self._listeners):
+            outcome = listener(frame)
+            if inspect.isawaitable(outcome):
+                await outcome
+
+    async def _shutdown(self, reason: str) -> None:
+        if self.close_reason is None:
+            self.close_reason = reason
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._reader is not None and self._reader is not asyncio.current_task():
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self.closed.set()
+
+
+class SimRoomSettings(Protocol):
+    """What the transport reads from the agent's settings."""
+
+    livekit_url: str
+    livekit_api_key: str
+    livekit_api_secret: str
+    room_name: str
+    agent_identity: str
+    candidate_identity: str
+
+
+def agent_token(settings: SimRoomSettings, name: str = "AI Interviewer") -> str:
+    """The agent's own short-lived token for its one room, with the agent kind (as LiveKit dispatch gives)."""
+    from livekit import api
+
+    grants = api.VideoGrants(
+        room_join=True,
+        room=settings.room_name,
+        can_publish=True,
+        can_subscribe=True,
+        can_publish_data=True,
+        can_update_own_metadata=True,
+        agent=True,
+    )
+    token = api.AccessToken(settings.livekit_api_key, settings.livekit_api_secret)
+    token = token.with_identity(settings.agent_identity).with_name(name).with_kind("agent")
+    return token.with_grants(grants).with_ttl(AGENT_TOKEN_TTL).to_jwt()
+
+
+def chat_text(payload: Any) -> tuple[str, float | None] | None:
+    """The text of an `lk.chat` message (`{"message", "timestamp"}`) and its time in seconds."""
+    if isinstance(payload, dict) and isinstance(payload.get("message"), str):
+        stamp = payload.get("timestamp")
+        return payload["message"], float(stamp) / 1000 if isinstance(stamp, int | float) else None
+    if isinstance(payload, str):
+        return payload, None
+    return None
+
+
+class SimRoomTransport:
+    """Transport (interviewer.ports) over the simulated room; the candidate types instead of speaking."""
+
+    def __init__(self, settings: SimRoomSettings, *, clock: Callable[[], float] = time.time) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._client = SimRoomClient(settings.livekit_url, agent_token(settings))
+        self._candidate_present = asyncio.Event()
+        self._utterances: asyncio.Queue[Utterance] = asyncio.Queue()
+        self._listeners: list[RoomEventListener] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closed = False
+
+    # -- Transport ----------------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self._client.on_frame(self._on_frame)
+        joined = await self._client.connect()
+        if self._settings.candidate_identity in {p.identity for p in joined.participants}:
+            self._candidate_present.set()
+
+    async def wait_for_candidate(self, timeout: float) -> bool:  # noqa: ASYNC109 - the Transport port
+        try:
+            await asyncio.wait_for(self._candidate_present.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def say(self, text: str) -> None:
+        segment = "SG_" + uuid.uuid4().hex[:12]
+        await self.publish(
+            {
+                "text": text,
+                "final": True,
+                "segment_id": segment,
+                "participant_identity": self._settings.agent_identity,
+            },
+            topic=TRANSCRIPTION_TOPIC,
+        )
+        await self.publish({"type": "transcript", "speaker": "agent", "text": text, "final": True})
+
+    async def listen(self, timeout: float) -> Utterance | None:  # noqa: ASYNC109 - the Transport port
+        try:
+            utterance = await asyncio.wait_for(self._utterances.get(), timeout)
+        except TimeoutError:
+            return None
+        await self.publish(
+            {"type": "transcript", "speaker": "candidate", "text": utterance.text, "final": True}
+        )
+        return utterance
+
+    async def publish(self, message: dict[str, Any], topic: str = INTERVIEW_TOPIC) -> None:
+        if self._closed:
+            return
+        try:
+            await self._client.publish_data(message, topic=topic)
+        except ConnectionError:
+            return  # the room is gone; room_closed has told the conductor
+
+    async def set_agent_state(self, state: AgentState) -> None:
+        if self._closed:
+            return
+        with contextlib.suppress(ConnectionError):
+            await self._client.set_attributes({AGENT_STATE_ATTRIBUTE: state})
+
+    def on_room_event(self, listener: RoomEventListener) -> None:
+        self._listeners.append(listener)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await self._client.leave()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    # -- what the room says -------------------------------------------------------------------------
+
+    def _on_frame(self, frame: ServerFrame) -> None:
+        candidate = self._settings.candidate_identity
+        if isinstance(frame, ParticipantJoined) and frame.participant.identity == candidate:
+            self._candidate_present.set()
+            self._emit(RoomEvent(kind="candidate_joined", identity=candidate, at=self._clock()))
+        elif isinstance(frame, ParticipantLeft) and frame.participant.identity == candidate:
+            self._candidate_present.clear()
+            self._emit(
+                RoomEvent(kind="candidate_left", identity=candidate, reason=frame.reason, at=self._clock())
+            )
+        elif isinstance(frame, RoomClosed):
+            self._emit(RoomEvent(kind="room_closed", reason=frame.reason, at=self._clock()))
+        elif isinstance(frame, Data):
+            self._on_data(frame)
+
+    def _on_data(self, frame: Data) -> None:
+        if frame.topic == CHAT_TOPIC and frame.sender == self._settings.candidate_identity:
+            said = chat_text(frame.payload)
+            if said is not None and said[0].strip():
+                received = self._clock()
+                self._utterances.put_nowait(
+                    Utterance(text=said[0].strip(), started_at=received, ended_at=received)
+                )
+        elif frame.topic == CONTROL_TOPIC and frame.sender is None:  # only the backend (RoomService.SendData)
+            payload = frame.payload if isinstance(frame.payload, dict) else {"value": frame.payload}
+            reason = payload.get("reason") if isinstance(payload.get("reason"), str) else None
+            self._emit(
+                RoomEvent(kind="end_requested", reason=reason, at=self._clock(), data=_jsonable(payload))
+            )
+
+    def _emit(self, event: RoomEvent) -> None:
+        for listener in list(self._listeners):
+            outcome = listener(event)
+            if inspect.isawaitable(outcome):
+                task = asyncio.ensure_future(outcome)
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(json.dumps(payload, default=str)))

@@ -1,0 +1,339 @@
+"""The simulated LiveKit room over its signalling WebSocket: the agent's SimRoomTransport and a candidate
+client in one room, with the webhooks the room emits, against the real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from interviewer.ports import CHAT_TOPIC, CONTROL_TOPIC, INTERVIEW_TOPIC, TRANSCRIPTION_TOPIC, RoomEvent
+from interviewer.transports.sim_protocol import Data, ParticipantJoined, RoomClosed, ServerFrame
+from interviewer.transports.sim_room import SimRoomClient, SimRoomTransport
+from livekit import api
+from livekit.protocol.webhook import WebhookEvent
+
+from local.livekit_sim import SimulatedLiveKit
+from local.livekit_sim.server import BackgroundAiohttpServer
+from local.livekit_sim.signalling import build_simulated_livekit_app
+from tests.conftest import TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET
+
+ROOM = "sim-room-1"
+AGENT = "interview-agent-abc123"
+CANDIDATE = "candidate-cand-1"
+
+
+@dataclass
+class Room:
+    sim: SimulatedLiveKit
+    url: str
+    events: list[WebhookEvent]
+
+    def event_names(self) -> list[str]:
+        return [event.event for event in self.events]
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    livekit_url: str
+    room_name: str = ROOM
+    agent_identity: str = AGENT
+    candidate_identity: str = CANDIDATE
+    livekit_api_key: str = TEST_LIVEKIT_KEY
+    livekit_api_secret: str = TEST_LIVEKIT_SECRET
+
+
+@pytest.fixture
+def room() -> Iterator[Room]:
+    sim = SimulatedLiveKit()
+    events: list[WebhookEvent] = []
+    sim.add_event_sink(events.append)
+    app, _ = build_simulated_livekit_app(sim, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET)
+    with BackgroundAiohttpServer(app) as server:
+        sim.create_room(ROOM)
+        yield Room(sim=sim, url=server.url.replace("http://", "ws://"), events=events)
+
+
+def candidate_token(identity: str = CANDIDATE, room: str = ROOM, secret: str = TEST_LIVEKIT_SECRET) -> str:
+    grants = api.VideoGrants(
+        room_join=True, room=room, can_publish=True, can_publish_data=True, can_subscribe=True
+    )
+    return (
+        api.AccessToken(TEST_LIVEKIT_KEY, secret)
+        .with_identity(identity)
+        .with_name("Ada")
+        .with_grants(grants)
+        .with_ttl(timedelta(minutes=5))
+        .to_jwt()
+    )
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.frames: list[ServerFrame] = []
+        self.changed = asyncio.Event()
+
+    def __call__(self, frame: ServerFrame) -> None:
+        self.frames.append(frame)
+        self.changed.set()
+
+    async def wait_for(self, predicate: object, within: float = 3.0) -> ServerFrame:
+        async def find() -> ServerFrame:
+            while True:
+                for frame in self.frames:
+                    if predicate(frame):  # type: ignore[operator]
+                        return frame
+                self.changed.clear()
+                await self.changed.wait()
+
+        return await asyncio.wait_for(find(), within)
+
+
+@pytest.fixture
+async def agent(room: Room) -> AsyncIterator[tuple[SimRoomTransport, list[RoomEvent]]]:
+    transport = SimRoomTransport(AgentSettings(livekit_url=room.url))
+    events: list[RoomEvent] = []
+    transport.on_room_event(events.append)
+    await transport.connect()
+    yield transport, events
+    await transport.close()
+
+
+async def until(predicate: object, within: float = 3.0) -> None:
+    """Poll a condition another thread makes true (the server runs on its own loop)."""
+
+    async def poll() -> None:
+        while not predicate():  # type: ignore[operator]  # noqa: ASYNC110 - set by another thread's loop
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), within)
+
+
+async def test_agent_joins_as_an_agent_and_the_room_reports_it(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    # Given the agent connected with the token it minted for itself
+    # Then the room holds it as an agent participant and LiveKit's participant_joined was emitted
+    infos = room.sim.participant_infos(ROOM)
+    assert [info.identity for info in infos] == [AGENT]
+    assert infos[0].kind == infos[0].Kind.AGENT
+    assert "participant_joined" in room.event_names()
+
+
+async def test_candidate_chat_becomes_the_agents_utterance(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    transport, events = agent
+    candidate = SimRoomClient(room.url, candidate_token())
+    seen = Recorder()
+    candidate.on_frame(seen)
+
+    # Given the candidate joins
+    await candidate.connect()
+    assert await transport.wait_for_candidate(timeout=2.0) is True
+    await until(lambda: any(event.kind == "candidate_joined" for event in events))
+
+    # When they type an answer in the chat
+    await candidate.publish_data(
+        {"message": "I led the migration to Postgres.", "timestamp": 1_700_000_000_000}, topic=CHAT_TOPIC
+    )
+
+    # Then the agent hears it as one utterance, and publishes it as the candidate's transcript
+    utterance = await transport.listen(timeout=2.0)
+    assert utterance is not None
+    assert utterance.text == "I led the migration to Postgres."
+    transcript = await seen.wait_for(lambda f: isinstance(f, Data) and f.topic == INTERVIEW_TOPIC)
+    assert isinstance(transcript, Data)
+    assert transcript.payload == {
+        "type": "transcript",
+        "speaker": "candidate",
+        "text": "I led the migration to Postgres.",
+        "final": True,
+    }
+    await candidate.leave()
+
+
+async def test_say_publishes_captions_and_state_is_an_attribute(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    transport, _ = agent
+    candidate = SimRoomClient(room.url, candidate_token())
+    seen = Recorder()
+    candidate.on_frame(seen)
+    await candidate.connect()
+
+    # When the agent speaks and says it is listening
+    await transport.say("Tell me about a project you led.")
+    await transport.set_agent_state("listening")
+
+    # Then the candidate gets the live caption on lk.transcription from the agent, the transcript message,
+    # and sees the agent's lk.agent.state attribute
+    caption = await seen.wait_for(lambda f: isinstance(f, Data) and f.topic == TRANSCRIPTION_TOPIC)
+    assert isinstance(caption, Data)
+    assert caption.sender == AGENT
+    assert caption.payload["text"] == "Tell me about a project you led."
+    assert caption.payload["final"] is True
+    transcript = await seen.wait_for(lambda f: isinstance(f, Data) and f.topic == INTERVIEW_TOPIC)
+    assert isinstance(transcript, Data)
+    assert transcript.payload["speaker"] == "agent"
+    await until(lambda: candidate.participants[AGENT].attributes.get("lk.agent.state") == "listening")
+    assert room.sim.rooms[ROOM].participants[AGENT].attributes == {"lk.agent.state": "listening"}
+    await candidate.leave()
+
+
+async def test_silence_is_none_and_a_missing_candidate_times_out(
+    agent: tuple[SimRoomTransport, list[RoomEvent]],
+) -> None:
+    transport, _ = agent
+    # Given nobody else in the room, Then waiting and listening both end on their timeouts
+    assert await transport.wait_for_candidate(timeout=0.05) is False
+    assert await transport.listen(timeout=0.05) is None
+
+
+async def test_a_dropped_connection_is_an_aborted_leave(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    transport, events = agent
+    candidate = SimRoomClient(room.url, candidate_token())
+    await candidate.connect()
+    await until(lambda: any(event.kind == "candidate_joined" for event in events))
+
+    # When the candidate's connection drops without a goodbye
+    await candidate.drop()
+
+    # Then the agent hears the candidate left (aborted) and LiveKit's participant_connection_aborted was sent
+    await until(lambda: any(event.kind == "candidate_left" for event in events))
+    left = next(event for event in events if event.kind == "candidate_left")
+    assert left.identity == CANDIDATE
+    assert left.reason == "aborted"
+    assert "participant_connection_aborted" in room.event_names()
+    assert await transport.wait_for_candidate(timeout=0.05) is False
+
+
+async def test_rejoining_replaces_the_old_connection(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    transport, events = agent
+    first = SimRoomClient(room.url, candidate_token())
+    await first.connect()
+
+    # When the same identity joins again (a page reload)
+    second = SimRoomClient(room.url, candidate_token())
+    await second.connect()
+
+    # Then the first connection is closed as removed, the room holds one candidate, and the agent saw
+    # the candidate leave and come back
+    await asyncio.wait_for(first.closed.wait(), 3)
+    assert first.close_reason == "removed"
+    assert sorted(info.identity for info in room.sim.participant_infos(ROOM)) == sorted([AGENT, CANDIDATE])
+    await until(lambda: [e.kind for e in events].count("candidate_joined") == 2)
+    assert await transport.wait_for_candidate(timeout=1.0) is True
+    await second.leave()
+
+
+async def test_deleting_the_room_closes_it_for_everyone(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    _, events = agent
+    # When the backend deletes the room (RoomService.DeleteRoom)
+    room.sim.delete_room(ROOM)
+
+    # Then the agent is told the room closed, and LiveKit's room_finished was emitted
+    await until(lambda: any(event.kind == "room_closed" for event in events))
+    assert next(e for e in events if e.kind == "room_closed").reason == "room_deleted"
+    assert room.event_names()[-1] == "room_finished"
+
+
+async def test_end_request_from_the_backend_only(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    _, events = agent
+    candidate = SimRoomClient(room.url, candidate_token())
+    await candidate.connect()
+
+    # Given the candidate sends something on the control topic, Then it is not an end request
+    await candidate.publish_data({"type": "end_interview"}, topic=CONTROL_TOPIC)
+    # When the backend sends one through the server API (no sender)
+    room.sim.send_data(
+        ROOM, b'{"type": "end_interview", "reason": "ended by the recruiter"}', topic=CONTROL_TOPIC
+    )
+
+    # Then the agent gets exactly one end_requested, with the reason
+    await until(lambda: any(event.kind == "end_requested" for event in events))
+    requested = [event for event in events if event.kind == "end_requested"]
+    assert len(requested) == 1
+    assert requested[0].reason == "ended by the recruiter"
+    await candidate.leave()
+
+
+async def test_data_goes_only_to_its_destinations(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    candidate, observer = (
+        SimRoomClient(room.url, candidate_token()),
+        SimRoomClient(room.url, candidate_token("observer-1")),
+    )
+    to_candidate, to_observer = Recorder(), Recorder()
+    candidate.on_frame(to_candidate)
+    observer.on_frame(to_observer)
+    await candidate.connect()
+    await observer.connect()
+
+    # When the observer sends a message addressed to the candidate only
+    await observer.publish_data("psst", topic="notes", destination_identities=[CANDIDATE])
+
+    # Then the candidate receives it (as text, from the observer) and the agent does not
+    note = await to_candidate.wait_for(lambda f: isinstance(f, Data) and f.topic == "notes")
+    assert isinstance(note, Data)
+    assert note.payload == "psst"
+    assert note.sender == "observer-1"
+    assert not any(isinstance(f, Data) and f.topic == "notes" for f in to_observer.frames)
+    assert isinstance(
+        await to_candidate.wait_for(lambda f: isinstance(f, ParticipantJoined)), ParticipantJoined
+    )
+    await candidate.leave()
+    await observer.leave()
+
+
+@pytest.mark.parametrize(
+    ("token", "why"),
+    [
+        (candidate_token(secret="not-the-servers-secret-0123456789abcdef"), "wrong secret"),
+        ("not-a-jwt", "garbage"),
+        (
+            api.AccessToken(TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET)
+            .with_identity("x")
+            .with_ttl(timedelta(minutes=1))
+            .to_jwt(),
+            "no room grant",
+        ),
+    ],
+)
+async def test_a_bad_token_cannot_join(room: Room, token: str, why: str) -> None:
+    # When a client presents a token the server did not issue for this room
+    client = SimRoomClient(room.url, token)
+    # Then it cannot connect, and nobody joined the room
+    with pytest.raises(ConnectionError):
+        await client.connect()
+    assert room.sim.participant_infos(ROOM) == [], why
+
+
+async def test_the_client_sees_the_room_close_when_the_server_stops() -> None:
+    sim = SimulatedLiveKit()
+    app, _ = build_simulated_livekit_app(sim, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET)
+    server = BackgroundAiohttpServer(app).start()
+    client = SimRoomClient(server.url, candidate_token())
+    seen = Recorder()
+    client.on_frame(seen)
+    await client.connect()
+
+    # When the server shuts down
+    await asyncio.get_running_loop().run_in_executor(None, server.stop)
+
+    # Then the client is told the room closed
+    closed = await seen.wait_for(lambda f: isinstance(f, RoomClosed))
+    assert isinstance(closed, RoomClosed)
+    assert closed.reason == "server_shutdown"
+    await asyncio.wait_for(client.closed.wait(), 3)
