@@ -13,15 +13,15 @@ import asyncio
 import contextlib
 import inspect
 import json
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
 import aiohttp
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
+from interviewer.clock import Clock, RealClock
 from interviewer.ports import (
     CHAT_TOPIC,
     CONTROL_TOPIC,
@@ -189,14 +189,27 @@ class SimRoomClient:
 
 
 class SimRoomSettings(Protocol):
-    """What the transport reads from the agent's settings."""
+    """What the transport reads from the agent's settings (interviewer.config.AgentSettings)."""
 
-    livekit_url: str
-    livekit_api_key: str
-    livekit_api_secret: str
-    room_name: str
-    agent_identity: str
-    candidate_identity: str
+    @property
+    def livekit_url(self) -> str: ...
+    @property
+    def livekit_api_key(self) -> SecretStr | str | None: ...
+    @property
+    def livekit_api_secret(self) -> SecretStr | str | None: ...
+    @property
+    def room_name(self) -> str: ...
+    @property
+    def agent_identity(self) -> str: ...
+    @property
+    def candidate_identity(self) -> str: ...
+
+
+def _reveal(value: SecretStr | str | None, name: str) -> str:
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not text:
+        raise ValueError(f"{name} is required to join the room")
+    return text
 
 
 def agent_token(settings: SimRoomSettings, name: str = "AI Interviewer") -> str:
@@ -212,7 +225,10 @@ def agent_token(settings: SimRoomSettings, name: str = "AI Interviewer") -> str:
         can_update_own_metadata=True,
         agent=True,
     )
-    token = api.AccessToken(settings.livekit_api_key, settings.livekit_api_secret)
+    token = api.AccessToken(
+        _reveal(settings.livekit_api_key, "LIVEKIT_API_KEY"),
+        _reveal(settings.livekit_api_secret, "LIVEKIT_API_SECRET"),
+    )
     token = token.with_identity(settings.agent_identity).with_name(name).with_kind("agent")
     return token.with_grants(grants).with_ttl(AGENT_TOKEN_TTL).to_jwt()
 
@@ -230,9 +246,13 @@ def chat_text(payload: Any) -> tuple[str, float | None] | None:
 class SimRoomTransport:
     """Transport (interviewer.ports) over the simulated room; the candidate types instead of speaking."""
 
-    def __init__(self, settings: SimRoomSettings, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, settings: SimRoomSettings, *, clock: Clock | None = None, words_per_second: float = 0.0
+    ) -> None:
+        """`words_per_second` > 0 makes `say` take as long as speaking would (a watchable demo)."""
         self._settings = settings
-        self._clock = clock
+        self._clock: Clock = clock or RealClock()
+        self._words_per_second = words_per_second
         self._client = SimRoomClient(settings.livekit_url, agent_token(settings))
         self._candidate_present = asyncio.Event()
         self._utterances: asyncio.Queue[Utterance] = asyncio.Queue()
@@ -249,8 +269,10 @@ class SimRoomTransport:
             self._candidate_present.set()
 
     async def wait_for_candidate(self, timeout: float) -> bool:  # noqa: ASYNC109 - the Transport port
+        if self._candidate_present.is_set():
+            return True
         try:
-            await asyncio.wait_for(self._candidate_present.wait(), timeout)
+            await self._clock.wait_for(self._candidate_present.wait(), timeout)
         except TimeoutError:
             return False
         return True
@@ -267,10 +289,12 @@ class SimRoomTransport:
             topic=TRANSCRIPTION_TOPIC,
         )
         await self.publish({"type": "transcript", "speaker": "agent", "text": text, "final": True})
+        if self._words_per_second > 0:
+            await self._clock.sleep(len(text.split()) / self._words_per_second)
 
     async def listen(self, timeout: float) -> Utterance | None:  # noqa: ASYNC109 - the Transport port
         try:
-            utterance = await asyncio.wait_for(self._utterances.get(), timeout)
+            utterance = await self._clock.wait_for(self._utterances.get(), timeout)
         except TimeoutError:
             return None
         await self.publish(
@@ -310,14 +334,16 @@ class SimRoomTransport:
         candidate = self._settings.candidate_identity
         if isinstance(frame, ParticipantJoined) and frame.participant.identity == candidate:
             self._candidate_present.set()
-            self._emit(RoomEvent(kind="candidate_joined", identity=candidate, at=self._clock()))
+            self._emit(RoomEvent(kind="candidate_joined", identity=candidate, at=self._clock.now()))
         elif isinstance(frame, ParticipantLeft) and frame.participant.identity == candidate:
             self._candidate_present.clear()
             self._emit(
-                RoomEvent(kind="candidate_left", identity=candidate, reason=frame.reason, at=self._clock())
+                RoomEvent(
+                    kind="candidate_left", identity=candidate, reason=frame.reason, at=self._clock.now()
+                )
             )
         elif isinstance(frame, RoomClosed):
-            self._emit(RoomEvent(kind="room_closed", reason=frame.reason, at=self._clock()))
+            self._emit(RoomEvent(kind="room_closed", reason=frame.reason, at=self._clock.now()))
         elif isinstance(frame, Data):
             self._on_data(frame)
 
@@ -325,7 +351,7 @@ class SimRoomTransport:
         if frame.topic == CHAT_TOPIC and frame.sender == self._settings.candidate_identity:
             said = chat_text(frame.payload)
             if said is not None and said[0].strip():
-                received = self._clock()
+                received = self._clock.now()
                 self._utterances.put_nowait(
                     Utterance(text=said[0].strip(), started_at=received, ended_at=received)
                 )
@@ -333,7 +359,7 @@ class SimRoomTransport:
             payload = frame.payload if isinstance(frame.payload, dict) else {"value": frame.payload}
             reason = payload.get("reason") if isinstance(payload.get("reason"), str) else None
             self._emit(
-                RoomEvent(kind="end_requested", reason=reason, at=self._clock(), data=_jsonable(payload))
+                RoomEvent(kind="end_requested", reason=reason, at=self._clock.now(), data=_jsonable(payload))
             )
 
     def _emit(self, event: RoomEvent) -> None:
