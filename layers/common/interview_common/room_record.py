@@ -1,0 +1,81 @@
+"""Data access for the record routes: everything stored under one room, in one strongly consistent query.
+
+META, PARTICIPANT#, TURN# and REPORT items share the room's partition, so the whole record is one
+(paginated) Query: the record function needs `dynamodb:Query` and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from interview_common.aws_clients import client
+from interview_common.models.assessment import InterviewReport, ReportItem
+from interview_common.models.items import (
+    EVENT_PREFIX,
+    META_SK,
+    PARTICIPANT_PREFIX,
+    REPORT_SK,
+    TURN_PREFIX,
+    InterviewItem,
+    ParticipantItem,
+    room_pk,
+)
+from interview_common.models.turn import TurnItem
+from interview_common.store import from_attribute_values
+
+
+@dataclass(frozen=True)
+class RoomRecord:
+    interview: InterviewItem
+    participants: list[ParticipantItem] = field(default_factory=list)
+    turns: list[TurnItem] = field(default_factory=list)
+    report: InterviewReport | None = None
+
+
+class RoomRecordReader:
+    def __init__(self, table_name: str, dynamodb: Any | None = None) -> None:
+        self.table_name = table_name
+        self._dynamodb = dynamodb or client("dynamodb")
+
+    def read(self, room_name: str) -> RoomRecord | None:
+        """The room's current interview with its participants, turns and report; None when there is none."""
+        items = self._partition(room_name)
+        meta = next((item for item in items if item["SK"] == META_SK), None)
+        if meta is None:
+            return None
+        interview = InterviewItem.from_item(meta)
+        participants: list[ParticipantItem] = []
+        turns: list[TurnItem] = []
+        report: InterviewReport | None = None
+        for item in items:
+            key = str(item["SK"])
+            if key.startswith(PARTICIPANT_PREFIX):
+                participants.append(ParticipantItem.from_item(item))
+            elif key.startswith(TURN_PREFIX):
+                turn = TurnItem.from_item(item)
+                if turn.interview_id == interview.interview_id:  # not a turn of an earlier, failed interview
+                    turns.append(turn)
+            elif key == REPORT_SK:
+                stored = ReportItem.from_item(item).report
+                if stored.interview_id == interview.interview_id:
+                    report = stored
+        turns.sort(key=lambda turn: turn.index)
+        return RoomRecord(interview=interview, participants=participants, turns=turns, report=report)
+
+    def _partition(self, room_name: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "PK = :pk",
+            # Webhook dedupe markers live here too; they are not part of the record.
+            "FilterExpression": "NOT begins_with(SK, :event)",
+            "ExpressionAttributeValues": {":pk": {"S": room_pk(room_name)}, ":event": {"S": EVENT_PREFIX}},
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._dynamodb.query(**request)
+            items.extend(from_attribute_values(raw) for raw in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
