@@ -3,8 +3,8 @@
 It joins over the simulated server's signalling WebSocket (sim_protocol) with an agent token it mints
 for itself, exactly as the LiveKit transport joins a real room. In text mode the candidate speaks by
 chat: data on `lk.chat` as `{"message": text, "timestamp": ms}`. The agent's speech is published as a
-live caption on `lk.transcription` and as `{"type": "transcript", ...}` on the interview topic, and its
-state is the `lk.agent.state` attribute, as LiveKit agents keep it.
+live caption on `lk.transcription` (the conductor itself sends the interview topic's `transcript`
+messages), and its state is the `lk.agent.state` attribute, as LiveKit agents keep it.
 """
 
 from __future__ import annotations
@@ -288,19 +288,14 @@ class SimRoomTransport:
             },
             topic=TRANSCRIPTION_TOPIC,
         )
-        await self.publish({"type": "transcript", "speaker": "agent", "text": text, "final": True})
         if self._words_per_second > 0:
             await self._clock.sleep(len(text.split()) / self._words_per_second)
 
     async def listen(self, timeout: float) -> Utterance | None:  # noqa: ASYNC109 - the Transport port
         try:
-            utterance = await self._clock.wait_for(self._utterances.get(), timeout)
+            return await self._clock.wait_for(self._utterances.get(), timeout)
         except TimeoutError:
             return None
-        await self.publish(
-            {"type": "transcript", "speaker": "candidate", "text": utterance.text, "final": True}
-        )
-        return utterance
 
     async def publish(self, message: dict[str, Any], topic: str = INTERVIEW_TOPIC) -> None:
         if self._closed:
