@@ -1,0 +1,230 @@
+"""Writes events/: one sample event per function for `sam local invoke -e`, and events/env.json.
+
+    .venv/bin/python scripts/make_events.py          # (re)write events/
+    .venv/bin/python scripts/make_events.py --check  # fail if events/ differs from what this script writes
+
+Each sample is one function below, registered with @sample(file, function logical id). HTTP samples are
+built by local/apigw_events.http_api_event (the builder the local stack and the tests use) and carry the
+dev bearer key. Request ids and times are fixed so that regenerating changes nothing.
+
+    sam local invoke StartInterviewFunction -e events/start_interview.json --env-vars events/env.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]
+
+from local.apigw_events import http_api_event  # noqa: E402
+from local.template_resources import load_template  # noqa: E402
+
+EVENTS_DIR = ROOT / "events"
+# The dev defaults of DESIGN.md ("Local embedded default"): the backend key and LiveKit's dev-mode pair.
+DEV_BACKEND_API_KEY = "dev-backend-key"
+DEV_LIVEKIT_API_KEY = "devkey"
+DEV_LIVEKIT_API_SECRET = "secret"  # noqa: S105 - LiveKit's published dev-mode secret
+# `sam local invoke` runs the function in Docker: the host (LiveKit dev server, moto server) is
+# host.docker.internal from inside the container.
+LOCAL_HOST = "host.docker.internal"
+LOCAL_TABLE = "live-interview-local"
+
+FIXED_TIME = "01/Jan/2026:09:00:00 +0000"
+FIXED_EPOCH_MS = 1_767_258_000_000
+
+SAMPLE_ROOM = "demo-room-1"
+SAMPLE_CANDIDATE = "cand-demo"
+SAMPLE_JOB = "job-demo"
+
+
+Builder = Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Sample:
+    file: str
+    function_id: str
+    build: Builder
+
+
+SAMPLES: list[Sample] = []
+
+
+def sample(file: str, function_id: str) -> Callable[[Builder], Builder]:
+    """Registers a function that builds the sample event `events/<file>` for `function_id`."""
+
+    def register(build: Builder) -> Builder:
+        SAMPLES.append(Sample(file, function_id, build))
+        return build
+
+    return register
+
+
+def http_sample(
+    name: str,
+    method: str,
+    path: str,
+    *,
+    body: dict[str, Any] | None = None,
+    query: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+    route_key: str | None = None,
+) -> dict[str, Any]:
+    """An API Gateway HTTP API (v2) event as the frontend's server route would cause it."""
+    headers = {
+        "authorization": f"Bearer {DEV_BACKEND_API_KEY}",
+        "host": "abcdef1234.execute-api.us-east-1.amazonaws.com",
+        "origin": "http://localhost:3000",
+        "user-agent": "node",
+    }
+    if body is not None:
+        headers["content-type"] = "application/json"
+    event = http_api_event(
+        method,
+        path,
+        body=json.dumps(body) if body is not None else None,
+        headers=headers,
+        query=query,
+        path_parameters=path_parameters,
+        route_key=route_key,
+        source_ip="203.0.113.10",
+    )
+    context = event["requestContext"]
+    context["requestId"] = f"sample-{name}"
+    context["time"] = FIXED_TIME
+    context["timeEpoch"] = FIXED_EPOCH_MS
+    return event
+
+
+# ----------------------------------------------------------------------------------------- HTTP samples
+
+
+@sample("start_interview.json", "StartInterviewFunction")
+def start_interview() -> dict[str, Any]:
+    # The seed's frontend also sends its LiveKit URL and key pair (and agentToken): accepted and ignored.
+    return http_sample(
+        "start-interview",
+        "POST",
+        "/start-interview",
+        body={
+            "roomName": SAMPLE_ROOM,
+            "candidateId": SAMPLE_CANDIDATE,
+            "jobId": SAMPLE_JOB,
+            "candidateName": "Ada Lovelace",
+            "livekitUrl": f"ws://{LOCAL_HOST}:7880",
+            "livekitApiKey": DEV_LIVEKIT_API_KEY,
+            "livekitApiSecret": DEV_LIVEKIT_API_SECRET,
+        },
+    )
+
+
+@sample("agent_status.json", "AgentStatusFunction")
+def agent_status() -> dict[str, Any]:
+    return http_sample("agent-status", "GET", "/agent-status", query={"room": SAMPLE_ROOM})
+
+
+@sample("agent_status_by_path.json", "AgentStatusFunction")
+def agent_status_by_path() -> dict[str, Any]:
+    return http_sample(
+        "agent-status-by-path",
+        "GET",
+        f"/agent-status/{SAMPLE_ROOM}",
+        path_parameters={"roomName": SAMPLE_ROOM},
+        route_key="GET /agent-status/{roomName}",
+    )
+
+
+@sample("interview_status.json", "InterviewStatusFunction")
+def interview_status() -> dict[str, Any]:
+    return http_sample(
+        "interview-status",
+        "GET",
+        f"/interview-status/{SAMPLE_CANDIDATE}",
+        path_parameters={"candidateId": SAMPLE_CANDIDATE},
+        route_key="GET /interview-status/{candidateId}",
+    )
+
+
+@sample("token.json", "IssueTokenFunction")
+def token() -> dict[str, Any]:
+    return http_sample(
+        "token",
+        "POST",
+        "/token",
+        body={"room": SAMPLE_ROOM, "identity": f"candidate-{SAMPLE_CANDIDATE}", "name": "Ada Lovelace"},
+    )
+
+
+# ----------------------------------------------------------------------------------------- env.json
+
+
+def local_environment() -> dict[str, str]:
+    """What every function needs to run against a local moto server and a LiveKit dev server."""
+    return {
+        "TABLE_NAME": LOCAL_TABLE,
+        "BACKEND_API_KEY": DEV_BACKEND_API_KEY,
+        "LIVEKIT_API_KEY": DEV_LIVEKIT_API_KEY,
+        "LIVEKIT_API_SECRET": DEV_LIVEKIT_API_SECRET,
+        "LIVEKIT_URL": f"ws://{LOCAL_HOST}:7880",
+        # Empty: use the plain values above instead of Secrets Manager.
+        "LIVEKIT_SECRET_ARN": "",
+        "BACKEND_API_KEY_SECRET_ARN": "",
+        # A moto server on the host (`.venv/bin/moto_server -p 5000`); empty it to use your AWS account.
+        "AWS_ENDPOINT_URL": f"http://{LOCAL_HOST}:5000",
+        "POWERTOOLS_LOG_LEVEL": "DEBUG",
+    }
+
+
+def env_json() -> dict[str, dict[str, str]]:
+    """`sam local invoke --env-vars` input: every function of template.yaml, by logical id."""
+    functions = sorted(
+        name
+        for name, resource in load_template()["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    )
+    return {name: local_environment() for name in functions}
+
+
+# ----------------------------------------------------------------------------------------- files
+
+
+def render() -> dict[str, str]:
+    """File name under events/ → its exact content."""
+    files = {s.file: json.dumps(s.build(), indent=2, ensure_ascii=False) + "\n" for s in SAMPLES}
+    files["env.json"] = json.dumps(env_json(), indent=2) + "\n"
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true", help="fail if events/ is not what this script writes")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, content in render().items():
+        path = EVENTS_DIR / name
+        current = path.read_text() if path.exists() else None
+        if current == content:
+            continue
+        if args.check:
+            stale.append(name)
+        else:
+            EVENTS_DIR.mkdir(exist_ok=True)
+            path.write_text(content)
+            print(f"wrote events/{name}")
+    if stale:
+        print(f"events/ is stale ({', '.join(stale)}): run scripts/make_events.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
