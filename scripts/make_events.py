@@ -162,6 +162,28 @@ def token() -> dict[str, Any]:
     )
 
 
+@sample("interview_record.json", "InterviewRecordFunction")
+def interview_record() -> dict[str, Any]:
+    return http_sample(
+        "interview-record",
+        "GET",
+        f"/interviews/{SAMPLE_ROOM}",
+        path_parameters={"roomName": SAMPLE_ROOM},
+        route_key="GET /interviews/{roomName}",
+    )
+
+
+@sample("interview_report_html.json", "InterviewRecordFunction")
+def interview_report_html() -> dict[str, Any]:
+    return http_sample(
+        "interview-report-html",
+        "GET",
+        f"/interviews/{SAMPLE_ROOM}/report.html",
+        path_parameters={"roomName": SAMPLE_ROOM},
+        route_key="GET /interviews/{roomName}/report.html",
+    )
+
+
 # ----------------------------------------------------------------------------------------- env.json
 
 
