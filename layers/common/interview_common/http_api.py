@@ -6,6 +6,7 @@ a stack trace, a submitted value or a secret.
 
 from __future__ import annotations
 
+import base64
 import hmac
 import os
 from typing import Any, cast
@@ -59,9 +60,12 @@ def _cors() -> CORSConfig:
 
 
 def _require_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
-    # Bytes, not characters, and after base64 decoding: the cap is on what the caller sent.
-    body = app.current_event.decoded_body or ""
-    if len(body.encode()) > get_settings().max_body_bytes:
+    # Bytes, not characters, and after base64 decoding: the cap is on what the caller sent. Not
+    # decoded as UTF-8 here: a body that is not text is the route's to refuse (400), not a crash (500).
+    event = app.current_event
+    body = event.body or ""
+    size = len(base64.b64decode(body)) if event.is_base64_encoded else len(body.encode())
+    if size > get_settings().max_body_bytes:
         raise PayloadTooLarge(f"the request body must be at most {get_settings().max_body_bytes} bytes")
     return next_middleware(app)
 

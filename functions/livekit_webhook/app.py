@@ -1,0 +1,44 @@
+"""POST /livekit/webhook: LiveKit's signed webhooks keep each interview's participants and state true.
+
+No bearer auth: LiveKit signs each request instead (Authorization holds a JWT whose sha256 claim covers
+the body). The route declares no body model on purpose: LiveKit sends `application/webhook+json`, which
+Powertools' validation would refuse, and the signature must be checked over the exact raw body anyway.
+Neither the Authorization header nor the body is ever logged (log_event stays off).
+"""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from interview_common import wiring
+from interview_common.aws_clients import client
+from interview_common.credentials import livekit_key_pair
+from interview_common.http_api import build_resolver, json_response
+from interview_common.logic.webhooks import WebhookPorts, handle_event, receive, request_body
+from interview_common.models.webhook import WebhookAck
+from interview_common.observability import logger, metrics, tracer
+from interview_common.participants import ParticipantStore
+from interview_common.settings import get_settings
+
+app = build_resolver(authenticate=False)
+
+
+@app.post("/livekit/webhook")
+@tracer.capture_method
+def handle_livekit_webhook() -> Response[WebhookAck]:
+    settings = get_settings()
+    request = app.current_event
+    body = request_body(request.body, bool(request.is_base64_encoded))
+    event = receive(body, request.headers.get("authorization"), livekit_key_pair(settings))
+    ports = WebhookPorts(
+        store=wiring.store(),
+        participants=ParticipantStore(settings.table_name, client("dynamodb")),
+        launcher=wiring.launcher,
+    )
+    return json_response(200, handle_event(event, ports))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,340 @@
+"""Use case: a LiveKit webhook keeps the interview's DynamoDB state true.
+
+Verification first (`receive`), then one function per event kind. Every effect is safe to repeat and to
+apply out of order: participant items merge by event order (participants.py), interview states only move
+forward (InterviewStore.transition), and an EVENT#<id> marker skips exact repeats cheaply.
+
+Grace period after the candidate leaves. A Lambda has no clock that outlives the request, so webhooks
+record the facts and two other parties decide:
+1. The agent runs the grace timer. It is the one long-lived process in the room, sees the candidate
+   leave at once (no webhook latency), and if nobody comes back in time it marks the interview
+   `abandoned` (InterviewStore.transition) and exits. The webhook stores the candidate's `left_at` and
+   `candidate_connected=false`, so status shows the absence meanwhile.
+2. LiveKit's departure timeout is the backstop: once the room is empty (the agent gave up, or crashed),
+   LiveKit closes it after ROOM_DEPARTURE_TIMEOUT_SECONDS and `room_finished` before `completed`
+   abandons the interview here and stops the agent's task if it still runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from interview_common.clock import iso_from_epoch
+from interview_common.credentials import LiveKitKeyPair
+from interview_common.errors import BadRequest, TransitionRejected, Unauthorized
+from interview_common.launcher import AgentLauncher
+from interview_common.lifecycle import InterviewState
+from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX, ROOM_NAME_PATTERN
+from interview_common.models.items import InterviewItem, ParticipantKind
+from interview_common.models.webhook import (
+    PARTICIPANT_CONNECTION_ABORTED,
+    PARTICIPANT_JOINED,
+    PARTICIPANT_LEFT,
+    ROOM_FINISHED,
+    TRACK_PUBLISHED,
+    TRACK_UNPUBLISHED,
+    WebhookAck,
+    WebhookEvent,
+    WebhookParticipant,
+)
+from interview_common.observability import logger, metrics
+from interview_common.participants import (
+    PHASE_JOINED,
+    PHASE_LEFT,
+    PHASE_TRACK,
+    ParticipantChange,
+    ParticipantStore,
+    order_key,
+)
+from interview_common.store import InterviewStore
+
+AGENT_MARKER = AGENT_IDENTITY_PREFIX.rstrip("-")  # "interview-agent"
+ROOM_CLOSED_REASON = "the room closed before the interview completed"
+_ROOM_NAME = re.compile(ROOM_NAME_PATTERN)
+
+Result = Literal["applied", "unchanged", "duplicate", "ignored", "unknown_room"]
+
+
+# -- verification -----------------------------------------------------------------------------------
+
+
+def request_body(body: str | None, is_base64_encoded: bool) -> str:
+    """The body exactly as LiveKit signed it (API Gateway may hand it over base64-encoded)."""
+    if not body:
+        return ""
+    if not is_base64_encoded:
+        return body
+    try:
+        return base64.b64decode(body, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise BadRequest("the webhook body must be UTF-8 JSON") from error
+
+
+def receive(body: str, authorization: str | None, keys: LiveKitKeyPair) -> WebhookEvent:
+    """Check the signature (a JWT signed with our key pair whose sha256 claim covers the body) and parse.
+
+    Unauthorized for a missing, malformed, expired, foreign or tampered signature; BadRequest for a
+    correctly signed body that is not a webhook event. Neither message quotes the header or the body.
+    """
+    from google.protobuf.json_format import ParseError
+    from livekit import api
+
+    if not authorization:
+        logger.warning("webhook signature rejected", extra={"reason": "no Authorization header"})
+        raise Unauthorized("the webhook is not signed (no Authorization header)")
+    try:
+        message = api.WebhookReceiver(api.TokenVerifier(keys.api_key, keys.api_secret)).receive(
+            body, authorization
+        )
+    except ParseError as error:
+        raise BadRequest("the webhook body is not a LiveKit event") from error
+    except Exception as error:  # jwt errors, hash mismatch, a sha256 claim that is not base64: all "not ours"
+        # Its type says why (ExpiredSignatureError, InvalidIssuerError, ...); its text may not be safe to log.
+        logger.warning("webhook signature rejected", extra={"reason": type(error).__name__})
+        raise Unauthorized("the webhook signature is not valid for this body") from error
+    try:
+        return WebhookEvent.from_protobuf(message)
+    except ValueError as error:
+        raise BadRequest("the webhook event lacks fields every LiveKit event has") from error
+
+
+# -- dispatch ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebhookPorts:
+    store: InterviewStore
+    participants: ParticipantStore
+    launcher: Callable[[], AgentLauncher]  # built only when an agent must be stopped
+
+
+def handle_event(event: WebhookEvent, ports: WebhookPorts, *, now_epoch: float | None = None) -> WebhookAck:
+    """Apply one verified event. Always answers (never raises for an event we do not act on): LiveKit
+    retries every non-2xx answer, and retrying cannot make an event about a room we do not host useful."""
+    handler = _HANDLERS.get(event.event)
+    if handler is None:  # room_started, egress_*, ingress_*, agent_job_*, or a name LiveKit adds later
+        logger.info("webhook needs no action", extra={"event": event.event})
+        return WebhookAck(event=event.event, result="ignored")
+    interview = _interview_for(event, ports.store)
+    if interview is None:
+        # Another application's room on the same LiveKit project, or one whose record has expired:
+        # nothing to update, and a 404 would only make LiveKit retry it.
+        logger.info("webhook for a room without an interview", extra={"event": event.event})
+        return WebhookAck(event=event.event, result="unknown_room")
+    logger.append_keys(room_name=interview.room_name, interview_id=interview.interview_id)
+    if not _concerns_us(event, interview):
+        return WebhookAck(event=event.event, result="ignored", state=interview.state.value)
+    now = time.time() if now_epoch is None else now_epoch
+    if event.id and not ports.participants.claim_event(interview.room_name, event.id, event.event, now):
+        logger.info("webhook already applied", extra={"event": event.event, "event_id": event.id})
+        return WebhookAck(event=event.event, result="duplicate", state=interview.state.value)
+    try:
+        result, state = handler(event, interview, ports)
+    except Exception:
+        if event.id:
+            ports.participants.release_event(interview.room_name, event.id)
+        raise
+    logger.info(
+        "webhook handled",
+        extra={"event": event.event, "event_id": event.id, "result": result, "state": state},
+    )
+    metrics.add_metric(
+        name="WebhookApplied" if result == "applied" else "WebhookUnchanged", unit="Count", value=1
+    )
+    return WebhookAck(event=event.event, result=result, state=state)
+
+
+def _interview_for(event: WebhookEvent, store: InterviewStore) -> InterviewItem | None:
+    if not _ROOM_NAME.fullmatch(event.room_name):  # not a name we would ever have created
+        return None
+    return store.get_interview(event.room_name)
+
+
+def _concerns_us(event: WebhookEvent, interview: InterviewItem) -> bool:
+    """Whether the event could change anything; events that cannot are answered without a write."""
+    if event.event == ROOM_FINISHED:
+        return True
+    if event.participant is None or not event.participant.identity:
+        return False
+    if event.event in (TRACK_PUBLISHED, TRACK_UNPUBLISHED):
+        return classify(event.participant, interview) == "candidate" and _track_field(event) is not None
+    return True
+
+
+# -- classification and ordering --------------------------------------------------------------------
+
+
+def classify(participant: WebhookParticipant, interview: InterviewItem) -> ParticipantKind:
+    """agent, candidate or other: a pure function of the identity, so every delivery order agrees.
+
+    The candidate is the identity recorded at start; a frontend that mints its own tokens is matched by
+    the clients' own rule (the identity contains "candidate"); when no identity was recorded, any
+    standard (human) participant is taken for the candidate.
+    """
+    identity = participant.identity
+    if identity.startswith(AGENT_MARKER):
+        return "agent"
+    if identity == interview.candidate_identity:
+        return "candidate"
+    if participant.kind == "STANDARD" and (
+        "candidate" in identity.lower() or not interview.candidate_identity
+    ):
+        return "candidate"
+    return "other"
+
+
+def _change(
+    event: WebhookEvent,
+    interview: InterviewItem,
+    *,
+    phase: int,
+    present: bool,
+    microphone_on: bool | None = None,
+    camera_on: bool | None = None,
+) -> ParticipantChange:
+    participant = event.participant
+    assert participant is not None  # _concerns_us checked it
+    session_ms = participant.session_started_ms() or event.created_at * 1000
+    return ParticipantChange(
+        identity=participant.identity,
+        kind=classify(participant, interview),
+        name=participant.name or None,
+        order=order_key(session_ms, phase, event.created_at, event.id),
+        event_at=event.created_at_iso,
+        present=present,
+        joined_at=iso_from_epoch(session_ms / 1000),
+        microphone_on=microphone_on,
+        camera_on=camera_on,
+    )
+
+
+def _track_field(event: WebhookEvent) -> Literal["microphone_on", "camera_on"] | None:
+    source = event.track.source if event.track else "UNKNOWN"
+    return {"MICROPHONE": "microphone_on", "CAMERA": "camera_on"}.get(source)  # type: ignore[return-value]
+
+
+# -- one function per event kind --------------------------------------------------------------------
+
+Outcome = tuple[Result, str]
+
+
+def on_participant_joined(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+    change = _change(event, interview, phase=PHASE_JOINED, present=True, microphone_on=False, camera_on=False)
+    changed = _apply(change, interview, ports)
+    # Joining happened whatever arrived since, and transitions only move forward: always try.
+    if change.kind == "agent":
+        moved = _forward(ports.store, interview, InterviewState.WAITING_FOR_CANDIDATE)
+    elif change.kind == "candidate":
+        moved = _forward(ports.store, interview, InterviewState.IN_PROGRESS, started_at=event.created_at_iso)
+        if moved is None:  # started earlier, or ended: started_at still becomes the earliest join delivered
+            changed = (
+                ports.participants.record_candidate_joined(
+                    interview.room_name, interview.interview_id, event.created_at_iso
+                )
+                or changed
+            )
+    else:
+        moved = None
+    return _outcome(changed or moved is not None, moved or interview)
+
+
+def on_participant_left(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+    """participant_left and participant_connection_aborted. A candidate's absence is recorded; deciding
+    that they will not return is the agent's grace timer's, or room_finished's (see the module's notes)."""
+    change = _change(event, interview, phase=PHASE_LEFT, present=False, microphone_on=False, camera_on=False)
+    return _outcome(_apply(change, interview, ports), interview)
+
+
+def on_track_changed(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+    """The candidate's microphone or camera published (on, unless published muted) or unpublished (off)."""
+    on = event.event == TRACK_PUBLISHED and not (event.track is not None and event.track.muted)
+    if _track_field(event) == "microphone_on":
+        change = _change(event, interview, phase=PHASE_TRACK, present=True, microphone_on=on)
+    else:
+        change = _change(event, interview, phase=PHASE_TRACK, present=True, camera_on=on)
+    return _outcome(_apply(change, interview, ports), interview)
+
+
+def on_room_finished(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+    """The room closed: nobody is connected any more, an unfinished interview is abandoned, and its agent
+    is stopped if it still runs (a completed interview's agent is left to finish its report and exit)."""
+    flagged = ports.participants.set_presence(
+        interview.room_name,
+        interview.interview_id,
+        agent_connected=False,
+        candidate_connected=False,
+        room_finished_at=event.created_at_iso,
+    )
+    current = interview
+    if interview.state != InterviewState.COMPLETED:
+        moved = _forward(
+            ports.store,
+            interview,
+            InterviewState.ABANDONED,
+            error=ROOM_CLOSED_REASON,
+            ended_at=event.created_at_iso,
+        )
+        current = moved or ports.store.get_interview(interview.room_name) or interview
+    if current.task_arn and current.state != InterviewState.COMPLETED:
+        ports.launcher().stop(
+            current.task_arn, f"room {interview.room_name} finished ({current.state.value})"
+        )
+        logger.info("agent task stopped", extra={"task": current.task_arn})
+    return _outcome(flagged or current.state != interview.state, current)
+
+
+_HANDLERS: dict[str, Callable[[WebhookEvent, InterviewItem, WebhookPorts], Outcome]] = {
+    PARTICIPANT_JOINED: on_participant_joined,
+    PARTICIPANT_LEFT: on_participant_left,
+    PARTICIPANT_CONNECTION_ABORTED: on_participant_left,
+    TRACK_PUBLISHED: on_track_changed,
+    TRACK_UNPUBLISHED: on_track_changed,
+    ROOM_FINISHED: on_room_finished,
+    # room_started needs nothing: start-interview recorded the interview before it created the room.
+}
+
+
+# -- shared steps -----------------------------------------------------------------------------------
+
+
+def _apply(change: ParticipantChange, interview: InterviewItem, ports: WebhookPorts) -> bool:
+    """Merge the change into the participant's item; when the agent or the candidate came or went, bring
+    META's flags in line with every participant item (one consistent query of the room)."""
+    applied = ports.participants.apply(interview.room_name, change, interview.expires_at)
+    if applied is None:
+        return False
+    if not applied.presence_changed or change.kind == "other":
+        return True
+    snapshot = ports.store.get_room_snapshot(interview.room_name)
+    if snapshot is None:
+        return True
+    present = [p for p in snapshot.participants if p.state == "joined"]
+    agent = any(p.kind == "agent" for p in present)
+    candidate = any(p.kind == "candidate" for p in present)
+    meta = snapshot.interview
+    if (meta.agent_connected, meta.candidate_connected) != (agent, candidate):
+        ports.participants.set_presence(
+            interview.room_name, interview.interview_id, agent_connected=agent, candidate_connected=candidate
+        )
+    return True
+
+
+def _forward(
+    store: InterviewStore, interview: InterviewItem, target: InterviewState, **fields: str
+) -> InterviewItem | None:
+    try:
+        moved = store.transition(interview.room_name, interview.interview_id, target, **fields)
+    except TransitionRejected:
+        return None  # already there or past it (a late or repeated event): nothing to do
+    logger.info("interview moved", extra={"from": interview.state.value, "to": target.value})
+    return moved
+
+
+def _outcome(changed: bool, interview: InterviewItem) -> Outcome:
+    return ("applied" if changed else "unchanged"), interview.state.value
