@@ -64,6 +64,11 @@ class AgentExit:
     stopped_reason: str
     started_at: float
     stopped_at: float
+    stop_requested: bool  # stopped by stop() (ECS: UserInitiated), or exited by itself
+
+    @property
+    def stop_code(self) -> str:
+        return "UserInitiated" if self.stop_requested else "EssentialContainerExited"
 
 
 @dataclass
@@ -216,10 +221,11 @@ class ProcessLauncher:
             task_ref=agent.task_ref,
             request=agent.request,
             exit_code=code,
-            stopped_reason=agent.stop_reason
-            or ("Essential container in task exited" if code == 0 else f"agent exited with code {code}"),
+            # ECS's own words when the essential container exits by itself
+            stopped_reason=agent.stop_reason or "Essential container in task exited",
             started_at=agent.started_at,
             stopped_at=time.time(),
+            stop_requested=agent.stop_reason is not None,
         )
         with self._lock:
             self.exits.append(stopped)

@@ -15,10 +15,12 @@ behind and no interview is left looking active.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
 import uuid
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,6 +49,7 @@ LOCAL_TASK_DEFINITION_ARN = (
 AGENT_CONTAINER_NAME = "agent"
 # Agent settings a developer may set in their shell and expect the local agent to see.
 AGENT_PASSTHROUGH_PREFIXES = ("AGENT_", "OPENAI_", "INTERVIEW_")
+DEV_KEY_WARNING = "The HMAC key is"  # PyJWT's warning about short secrets, e.g. LiveKit's dev "secret"
 STOPPED_BY_STACK = "the local stack was stopped (Ctrl-C or SIGTERM) during the interview"
 
 
@@ -97,7 +100,7 @@ class InterviewOutcome:
         return f"room {self.room_name}: {self.state}" + (f" ({self.error})" if self.error else "")
 
 
-def ecs_task_stopped_event(stopped: AgentExit, *, stop_code: str) -> dict[str, Any]:
+def ecs_task_stopped_event(stopped: AgentExit) -> dict[str, Any]:
     """EventBridge's "ECS Task State Change" for a stopped task, as ECS sends it for the agent."""
     stopped_at = (
         datetime.fromtimestamp(stopped.stopped_at, UTC)
@@ -126,7 +129,7 @@ def ecs_task_stopped_event(stopped: AgentExit, *, stop_code: str) -> dict[str, A
             "lastStatus": "STOPPED",
             "desiredStatus": "STOPPED",
             "launchType": "FARGATE",
-            "stopCode": stop_code,
+            "stopCode": stopped.stop_code,
             "stoppedReason": stopped.stopped_reason,
             "startedBy": f"interview-{stopped.request.interview_id}"[:36],
             "createdAt": started_at,
@@ -183,6 +186,9 @@ class LocalStack:
         from moto.server import ThreadedMotoServer
 
         options = self.options
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request
+        if options.livekit is None:  # LiveKit's published dev secret is short, and known: no warning for it
+            warnings.filterwarnings("ignore", message=DEV_KEY_WARNING)
         moto_port = free_port(options.host)
         self._moto = ThreadedMotoServer(ip_address=options.host, port=moto_port, verbose=False)
         self._moto.start()
@@ -305,6 +311,8 @@ class LocalStack:
                 "PUBLIC_API_URL": self.api_url,
             }
         )
+        if self.sim is not None:
+            environment["PYTHONWARNINGS"] = f"ignore:{DEV_KEY_WARNING}"
         environment.update(self.options.agent_environment)
         return environment
 
@@ -314,12 +322,7 @@ class LocalStack:
         """ECS reports a stopped task to EventBridge, which invokes the function subscribed to it."""
         if self._task_events_function is None:
             return
-        stop_code = (
-            "UserInitiated"
-            if stopped.stopped_reason != "Essential container in task exited"
-            else "EssentialContainerExited"
-        )
-        event = ecs_task_stopped_event(stopped, stop_code=stop_code)
+        event = ecs_task_stopped_event(stopped)
         self.invoker.invoke(self._task_events_function, event)
 
     def outcomes(self) -> list[InterviewOutcome]:

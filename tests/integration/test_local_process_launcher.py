@@ -129,6 +129,7 @@ def test_stop_sends_sigterm_and_the_exit_is_reported() -> None:
     assert exits[0].stopped_reason == "interview ended"
     assert exits[0].exit_code == 0
     assert exits[0].request == REQUEST
+    assert exits[0].stop_code == "UserInitiated"
     assert processes.running() == []
     # Stopping a stopped agent is not an error
     processes.stop(task, "again")
@@ -153,7 +154,8 @@ def test_a_crashed_agent_is_reported_with_its_exit_code() -> None:
     task = processes.launch(REQUEST).task_ref
     assert processes.wait(task, 5)
     assert exits[0].exit_code == 3
-    assert "code 3" in exits[0].stopped_reason
+    assert exits[0].stopped_reason == "Essential container in task exited"
+    assert exits[0].stop_code == "EssentialContainerExited"
 
 
 def test_one_agent_per_interview() -> None:
