@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal, Protocol
 
+from interview_common.lifecycle import InterviewState
+from interview_common.models.assessment import AnswerAssessment, InterviewReport
+from interview_common.models.job_profile import JobProfile, Question
+from interview_common.models.turn import TurnItem
 from pydantic import BaseModel, ConfigDict, Field
 
 # Topics on the room. The frontend listens on every topic and switches on `type`.
@@ -53,13 +57,13 @@ class Transport(Protocol):
     async def connect(self) -> None:
         """Join the room as the agent (identity interview-agent-<interviewId>)."""
 
-    async def wait_for_candidate(self, timeout: float) -> bool:
+    async def wait_for_candidate(self, timeout: float) -> bool:  # noqa: ASYNC109 - the port's contract
         """True once the candidate is in the room; False if they did not come within `timeout`."""
 
     async def say(self, text: str) -> None:
         """Speak `text` (voice and live caption) and return when it has been said."""
 
-    async def listen(self, timeout: float) -> Utterance | None:
+    async def listen(self, timeout: float) -> Utterance | None:  # noqa: ASYNC109 - the port's contract
         """The candidate's next complete turn, or None after `timeout` seconds of silence."""
 
     async def publish(self, message: dict[str, Any], topic: str = INTERVIEW_TOPIC) -> None:
@@ -73,3 +77,135 @@ class Transport(Protocol):
 
     async def close(self) -> None:
         """Leave the room and release resources (idempotent)."""
+
+
+class SpeechFailed(Exception):
+    """The transport could not speak (TTS or audio output failed); the caller may retry or fall back."""
+
+
+# -- Brain ----------------------------------------------------------------------------------------
+
+
+class BrainError(Exception):
+    """The brain gave no usable answer (timeout, API error, malformed or schema-breaking output)."""
+
+
+class BrainRefused(BrainError):
+    """The model refused to answer; retrying the same request will not help."""
+
+
+class ReportRequest(BaseModel):
+    """Everything the final report is written from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    room_name: str
+    interview_id: str
+    candidate_id: str
+    job_id: str
+    turns: list[TurnItem]
+    total_questions: int
+    end_reason: str
+    partial: bool
+    notes: list[str] = Field(default_factory=list)
+
+
+class Brain(Protocol):
+    """What to ask, whether to follow up, how an answer scores, and the report.
+
+    The candidate's words are data in every call, never instructions.
+    """
+
+    @property
+    def name(self) -> str:
+        """Short name written into assessments and the report ("offline", "openai")."""
+        ...
+
+    @property
+    def model(self) -> str:
+        """The model behind the brain ("rules-v1", "gpt-4o-mini", ...)."""
+        ...
+
+    async def plan_questions(self, profile: JobProfile) -> list[Question]:
+        """The questions to ask, in order."""
+        ...
+
+    async def decide_follow_up(
+        self, profile: JobProfile, question: Question, answer: str, follow_ups_asked: int
+    ) -> str | None:
+        """A follow-up question when the answer so far lacks substance, else None."""
+        ...
+
+    async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
+        """Score the answer against the question's competencies, with verbatim evidence."""
+        ...
+
+    async def write_report(self, profile: JobProfile, request: ReportRequest) -> InterviewReport:
+        """The final report: per-competency scores with evidence, strengths, concerns, suggested outcome."""
+        ...
+
+
+# -- InterviewRecorder ----------------------------------------------------------------------------
+
+Phase = Literal[
+    "waiting", "greeting", "asking", "listening", "follow_up", "paused", "closing", "reporting", "ended"
+]
+
+
+class RecordedState(BaseModel):
+    """What the durable record says now (read back with every heartbeat)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: InterviewState
+    end_requested: bool = False
+    expires_at: int = 0
+
+
+class Progress(BaseModel):
+    """The fields of META the status routes show while the interview runs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phase: Phase
+    current_question: str | None = None
+    question_index: int = 0
+    question_count: int = 0
+    is_agent_speaking: bool = False
+    is_listening: bool = False
+
+
+class InterviewRecorder(Protocol):
+    """The interview's durable record: state (forward-only), progress, heartbeat, turns and report."""
+
+    async def agent_joined(self) -> RecordedState:
+        """Record the agent in the room (its PARTICIPANT# item, state waiting_for_candidate when earlier)."""
+        ...
+
+    async def load_profile(self) -> JobProfile:
+        """The job's profile (JOB#<jobId>/PROFILE), or the built-in default."""
+        ...
+
+    async def transition(self, target: InterviewState, **fields: Any) -> bool:
+        """Move the interview forward; False when the record refused (already there or past it)."""
+        ...
+
+    async def progress(self, progress: Progress) -> None:
+        """Write phase and progress (may be queued: the conversation does not wait for it)."""
+        ...
+
+    async def heartbeat(self) -> RecordedState:
+        """Write the heartbeat and read back state and any end request."""
+        ...
+
+    async def save_turn(self, turn: TurnItem) -> None:
+        """Write the whole turn (each save replaces the previous one; may be queued)."""
+        ...
+
+    async def save_report(self, report: InterviewReport) -> None:
+        """Write the final report."""
+        ...
+
+    async def close(self) -> None:
+        """Finish pending writes."""
+        ...

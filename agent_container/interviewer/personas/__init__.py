@@ -1,0 +1,1 @@
+"""Packaged personas of the simulated candidate (JSON)."""

@@ -1,0 +1,155 @@
+"""A scripted candidate read from a persona file, so anyone can script an interview without code.
+
+Transport-agnostic: the candidate reacts to the agent's data messages exactly as a frontend sees them
+(`question` says what was asked, `agent_listening` says it is their turn) and answers with actions
+(say this after thinking so long, leave, stay silent). The text transport plays the actions in memory;
+the local stack plays them in a simulated room.
+
+A persona file is JSON (or YAML when PyYAML is installed). Question numbers are 1-based. Example:
+
+    {"name": "leaves early", "join_after": 3, "think_seconds": 2,
+     "answers": {"1": "In my last role I ..."}, "answers_by_category": {"collaboration": "..."},
+     "default_answer": "...", "follow_up_answers": {"2": "..."},
+     "silent_on": [4], "hesitant_on": [3], "leave_on": 2, "rejoin_after": 20}
+
+- `join_after`: seconds after the agent is in the room; null: never joins.
+- `silent_on`: says nothing to these questions (nor to the gentle prompt); `hesitant_on`: silent until
+  the gentle prompt, then answers.
+- `leave_on` / `rejoin_after`: leaves when asked that question; comes back after so many seconds (null:
+  never) and answers when the question is asked again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PACKAGED_PERSONAS = ("strong", "weak", "silent", "leaves_early", "no_show", "injection")
+
+
+class Persona(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str = ""
+    join_after: float | None = Field(default=1.0, ge=0)
+    think_seconds: float = Field(default=1.5, ge=0)
+    answers: dict[int, str] = Field(default_factory=dict)
+    answers_by_category: dict[str, str] = Field(default_factory=dict)
+    follow_up_answers: dict[int, str] = Field(default_factory=dict)
+    default_answer: str = "I'm not sure how to answer that."
+    default_follow_up_answer: str | None = None
+    silent_on: list[int] = Field(default_factory=list)
+    hesitant_on: list[int] = Field(default_factory=list)
+    leave_on: int | None = Field(default=None, ge=1)
+    rejoin_after: float | None = Field(default=None, ge=0)
+
+    @field_validator("silent_on", "hesitant_on")
+    @classmethod
+    def _positive(cls, value: list[int]) -> list[int]:
+        if any(number < 1 for number in value):
+            raise ValueError("question numbers are 1-based")
+        return value
+
+
+def load_persona(source: str | Path) -> Persona:
+    """A persona from a file path (.json, .yaml, .yml) or the name of a packaged persona."""
+    path = Path(source)
+    if path.suffix in {".json", ".yaml", ".yml"} and path.exists():
+        text = path.read_text(encoding="utf-8")
+        suffix = path.suffix
+    elif str(source) in PACKAGED_PERSONAS:
+        text = resources.files("interviewer.personas").joinpath(f"{source}.json").read_text(encoding="utf-8")
+        suffix = ".json"
+    else:
+        raise ValueError(
+            f"no persona file at {source!s} and no packaged persona of that name "
+            f"({', '.join(PACKAGED_PERSONAS)})"
+        )
+    if suffix == ".json":
+        data: Any = json.loads(text)
+    else:
+        try:
+            import yaml
+        except ImportError as error:  # pragma: no cover - PyYAML is usually present
+            raise ValueError(
+                "YAML personas need PyYAML (pip install pyyaml); JSON works without it"
+            ) from error
+        data = yaml.safe_load(text)
+    return Persona.model_validate(data)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    after: float  # seconds of thinking before speaking
+
+
+@dataclass(frozen=True)
+class Leave:
+    rejoin_after: float | None  # None: never comes back
+
+
+CandidateAction = Answer | Leave
+
+
+@dataclass
+class SimulatedCandidate:
+    """Decides, message by message, what the persona does; holds no timers (the transport plays them)."""
+
+    persona: Persona
+    question_number: int = 0
+    category: str = ""
+    _listens: dict[int, int] = field(default_factory=dict)  # agent_listening count per question
+    _answered: dict[int, int] = field(default_factory=dict)  # answers given per question
+    _left_on: set[int] = field(default_factory=set)
+
+    @property
+    def join_after(self) -> float | None:
+        return self.persona.join_after
+
+    def on_message(self, message: dict[str, Any]) -> list[CandidateAction]:
+        kind = message.get("type")
+        if kind == "question":
+            number = int(message.get("question_number", 0))
+            if number != self.question_number:
+                self.question_number = number
+                self.category = str(message.get("category", ""))
+            return []
+        if kind == "agent_listening":
+            return self._on_listening()
+        return []
+
+    def _on_listening(self) -> list[CandidateAction]:
+        number = self.question_number
+        persona = self.persona
+        self._listens[number] = self._listens.get(number, 0) + 1
+        if persona.leave_on == number and number not in self._left_on:
+            self._left_on.add(number)
+            return [Leave(rejoin_after=persona.rejoin_after)]
+        if number in persona.silent_on:
+            return []
+        answered = self._answered.get(number, 0)
+        if number in persona.hesitant_on and answered == 0 and self._listens[number] == 1:
+            return []
+        self._answered[number] = answered + 1
+        return [Answer(text=self._text(number, follow_up=answered > 0), after=persona.think_seconds)]
+
+    def _text(self, number: int, *, follow_up: bool) -> str:
+        persona = self.persona
+        if follow_up:
+            return (
+                persona.follow_up_answers.get(number)
+                or persona.default_follow_up_answer
+                or persona.default_answer
+            )
+        return (
+            persona.answers.get(number)
+            or persona.answers_by_category.get(self.category)
+            or persona.default_answer
+        )
