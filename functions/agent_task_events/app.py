@@ -1,0 +1,25 @@
+"""EventBridge ECS Task State Change (STOPPED, our cluster): an agent that stops early fails its interview."""
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from interview_common import wiring
+from interview_common.logic.agent_task_events import on_task_state_change
+from interview_common.models.ecs_events import EcsTaskStateChangeEvent
+from interview_common.observability import logger, metrics, tracer
+from interview_common.settings import get_settings
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@event_parser(model=EcsTaskStateChangeEvent)
+def lambda_handler(event: EcsTaskStateChangeEvent, context: LambdaContext) -> dict:
+    settings = get_settings()
+    outcome = on_task_state_change(
+        event.detail,
+        store=wiring.store(),
+        cluster=settings.ecs_cluster,
+        task_definition=settings.ecs_task_definition,
+        container_name=settings.ecs_container_name,
+    )
+    return outcome.model_dump(exclude_none=True)
