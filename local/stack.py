@@ -47,8 +47,12 @@ LOCAL_TASK_DEFINITION_ARN = (
     f"arn:aws:ecs:{LOCAL_REGION}:{LOCAL_ACCOUNT}:task-definition/live-interview-agent:1"
 )
 AGENT_CONTAINER_NAME = "agent"
-# Agent settings a developer may set in their shell and expect the local agent to see.
-AGENT_PASSTHROUGH_PREFIXES = ("AGENT_", "OPENAI_", "INTERVIEW_")
+# What the stack (or the launch request) decides for every agent, whatever the developer's shell says.
+STACK_OWNED_AGENT_SETTINGS = frozenset(
+    {"ROOM_NAME", "INTERVIEW_ID", "AGENT_IDENTITY", "CANDIDATE_ID", "CANDIDATE_IDENTITY", "JOB_ID"}
+    | {"TABLE_NAME", "AWS_ENDPOINT_URL", "LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"}
+    | {"AGENT_TRANSPORT", "PUBLIC_API_URL"}
+)
 DEV_KEY_WARNING = "The HMAC key is"  # PyJWT's warning about short secrets, e.g. LiveKit's dev "secret"
 STOPPED_BY_STACK = "the local stack was stopped (Ctrl-C or SIGTERM) during the interview"
 
@@ -146,6 +150,14 @@ def ecs_task_stopped_event(stopped: AgentExit) -> dict[str, Any]:
             "overrides": {"containerOverrides": [{"name": AGENT_CONTAINER_NAME, "environment": environment}]},
         },
     }
+
+
+def agent_setting_names() -> set[str]:
+    """The variables the agent reads (interviewer.config.AgentSettings): a developer who sets one in
+    their shell (SILENCE_TIMEOUT, OPENAI_MODEL, ...) sees the local agent use it."""
+    from interviewer.config import AgentSettings
+
+    return {field.alias for field in AgentSettings.model_fields.values() if field.alias}
 
 
 def _is_ecs_task_state_rule(event: dict[str, Any]) -> bool:
@@ -291,6 +303,8 @@ class LocalStack:
         }
 
     def _agent_environment(self, keys: ExternalLiveKit) -> dict[str, str]:
+        """The task definition's environment with local values, the developer's own agent settings
+        (e.g. OPENAI_MODEL, SILENCE_TIMEOUT) over it, then what the local stack decides."""
         environment = task_definition_environment(
             {"InterviewsTable": self.options.table_name, "LiveKitUrl": self.livekit_url},
             {
@@ -299,8 +313,15 @@ class LocalStack:
                 "OPENAI_API_KEY": os.environ.get("OPENAI_API_KEY", ""),
             },
         )
+        owned = set(environment) - {"OPENAI_MODEL", "LOG_LEVEL"}  # parameters a developer may choose
         environment.update(
-            {name: value for name, value in os.environ.items() if name.startswith(AGENT_PASSTHROUGH_PREFIXES)}
+            {
+                name: value
+                for name, value in os.environ.items()
+                if name in agent_setting_names()
+                and name not in owned
+                and name not in STACK_OWNED_AGENT_SETTINGS
+            }
         )
         environment.update(self._aws_environment())
         environment.update(
