@@ -3,5 +3,7 @@
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 logger = Logger()
-tracer = Tracer()
+# Patch only what the Lambdas call (the AWS SDK): patching everything imports every supported HTTP and
+# database client that happens to be installed (httpx, requests, sqlite3, ...) at each cold start.
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics(namespace="LiveInterview")
