@@ -12,14 +12,26 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
+from interview_common import wiring
+from interview_common.launcher import LaunchRequest
 from interview_common.lifecycle import InterviewState
 from interview_common.models.items import InterviewItem
+from interview_common.participants import ParticipantStore
+from livekit.protocol import models
 from livekit.protocol.webhook import WebhookEvent
 
 from local.livekit_sim.events import camera, microphone, participant_info, room_info, webhook_event
 from local.livekit_sim.webhooks import WEBHOOK_CONTENT_TYPE, encode_event, sign_body
-from tests.conftest import TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET, Api, FakeLiveKit
+from tests.conftest import (
+    TABLE_NAME,
+    TEST_LIVEKIT_KEY,
+    TEST_LIVEKIT_SECRET,
+    Api,
+    FakeLiveKit,
+    reset_process_caches,
+)
 from tests.integration.stored_interviews import read_interview, store_interview
 from tests.integration.webhook_support import WebhookClient, captured_logs, log_lines, signed
 
@@ -151,8 +163,6 @@ def test_an_older_event_arriving_late_does_not_undo_a_newer_one(
 def test_the_candidates_microphone_and_camera_follow_track_events(
     interview: InterviewItem, webhooks: WebhookClient
 ) -> None:
-    from interview_common.participants import ParticipantStore
-
     # Given the candidate joined
     start = time.time()
     person = participant_info(interview.candidate_identity, joined_at=start)
@@ -173,16 +183,12 @@ def test_the_candidates_microphone_and_camera_follow_track_events(
         assert answer["result"] == "applied"
 
     # Then the participant item has the microphone on and the camera off
-    import boto3
-
-    from tests.conftest import TABLE_NAME
-
     record = ParticipantStore(TABLE_NAME, boto3.client("dynamodb")).get(ROOM, interview.candidate_identity)
     assert record is not None
     assert (record.state, record.microphone_on, record.camera_on) == ("joined", True, False)
 
 
-def test_the_agents_tracks_and_other_participants_tracks_write_nothing(
+def test_tracks_other_than_the_candidates_microphone_and_camera_write_nothing(
     interview: InterviewItem, webhooks: WebhookClient, table_items: Any
 ) -> None:
     # Given the agent is in the room
@@ -190,20 +196,23 @@ def test_the_agents_tracks_and_other_participants_tracks_write_nothing(
     webhooks.deliver(joined(interview.agent_identity, at=start, agent=True))
     before = table_items()
 
-    # When the agent publishes its microphone, and an observer shares a screen
+    # When the agent publishes its microphone, an observer their camera, and the candidate a screen share
+    room = room_info(ROOM)
     agent = participant_info(interview.agent_identity, joined_at=start, agent=True)
-    status, answer = webhooks.deliver(
-        webhook_event(
-            "track_published",
-            room=room_info(ROOM),
-            participant=agent,
-            track=microphone(),
-            created_at=start + 1,
-        )
+    observer = participant_info("hiring-manager-1", joined_at=start)
+    candidate = participant_info(interview.candidate_identity, joined_at=start)
+    screen = models.TrackInfo(
+        sid="TR_screen", type=models.TrackType.VIDEO, source=models.TrackSource.SCREEN_SHARE
     )
+    answers = [
+        webhooks.deliver(
+            webhook_event("track_published", room=room, participant=who, track=track, created_at=start + 1)
+        )
+        for who, track in ((agent, microphone()), (observer, camera()), (candidate, screen))
+    ]
 
-    # Then both are acknowledged and nothing is written
-    assert (status, answer["result"]) == (200, "ignored")
+    # Then each is acknowledged and nothing is written
+    assert [(status, answer["result"]) for status, answer in answers] == [(200, "ignored")] * 3
     assert table_items() == before
 
 
@@ -302,6 +311,55 @@ def test_a_whole_interview_is_reflected_in_each_poll_and_room_finished_stops_the
     task = ecs.describe_tasks(cluster=cluster, tasks=task_arn)["tasks"][0]
     assert task["lastStatus"] == "STOPPED"
     assert ROOM in task["stoppedReason"]
+
+
+def test_an_event_that_fails_midway_is_applied_by_livekits_retry(
+    ecs_cluster: dict[str, Any], webhooks: WebhookClient, monkeypatch: pytest.MonkeyPatch, table_items: Any
+) -> None:
+    # Given an interview in progress whose agent task runs
+    interview = store_interview(ROOM, state=InterviewState.IN_PROGRESS)
+    task_arn = (
+        wiring.launcher()
+        .launch(
+            LaunchRequest(
+                interview_id=interview.interview_id,
+                room_name=ROOM,
+                candidate_id=interview.candidate_id,
+                candidate_identity=interview.candidate_identity,
+                job_id=interview.job_id,
+                agent_identity=interview.agent_identity,
+            )
+        )
+        .task_ref
+    )
+    store_interview(
+        ROOM, state=InterviewState.IN_PROGRESS, interview_id=interview.interview_id, task_arn=task_arn
+    )
+    finished = webhook_event("room_finished", room=room_info(ROOM), created_at=time.time())
+
+    # When room_finished arrives while the agent cannot be stopped (no launcher configured)
+    monkeypatch.setenv("ECS_TASK_DEFINITION", "")
+    reset_process_caches()
+    status, answer = webhooks.deliver(finished)
+
+    # Then LiveKit is told to retry, and the event's marker is released
+    assert status == 503
+    assert answer["error"]["code"] == "service_unavailable"
+    (marker,) = [item for item in table_items() if item["SK"].startswith("EVENT#")]
+    assert marker["status"] == "released"
+
+    # When LiveKit retries once the launcher works again
+    monkeypatch.setenv("ECS_TASK_DEFINITION", ecs_cluster["task_definition"])
+    reset_process_caches()
+    status, answer = webhooks.deliver(finished)
+
+    # Then the retry is applied: the interview is abandoned and the agent's task stopped
+    assert status == 200
+    assert answer["state"] == "abandoned"
+    task = ecs_cluster["ecs"].describe_tasks(cluster=ecs_cluster["cluster"], tasks=[task_arn])["tasks"][0]
+    assert task["lastStatus"] == "STOPPED"
+    (marker,) = [item for item in table_items() if item["SK"].startswith("EVENT#")]
+    assert marker["status"] == "claimed"
 
 
 # -- refused and ignored requests -------------------------------------------------------------------

@@ -33,6 +33,8 @@ from interview_common.models.items import (
 from interview_common.store import from_attribute_values, is_conditional_failure, to_attribute_values
 
 EVENT_MARKER_TTL_SECONDS = 7 * DAY_SECONDS
+MARKER_CLAIMED = "claimed"
+MARKER_RELEASED = "released"
 MAX_WRITE_ATTEMPTS = 5
 
 # Within one connection of a participant: it joins first, publishes and unpublishes tracks, leaves last.
@@ -133,6 +135,7 @@ class ParticipantStore:
             "PK": room_pk(room_name),
             "SK": f"{EVENT_PREFIX}{event_id}",
             "event": event_name,
+            "status": MARKER_CLAIMED,
             "received_at": now_iso(),
             "expiresAt": int(now_epoch) + EVENT_MARKER_TTL_SECONDS,
         }
@@ -140,7 +143,9 @@ class ParticipantStore:
             self._dynamodb.put_item(
                 TableName=self.table_name,
                 Item=to_attribute_values(item),
-                ConditionExpression="attribute_not_exists(PK)",
+                ConditionExpression="attribute_not_exists(PK) OR #status = :released",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":released": {"S": MARKER_RELEASED}},
             )
         except ClientError as error:
             if is_conditional_failure(error):
@@ -149,10 +154,14 @@ class ParticipantStore:
         return True
 
     def release_event(self, room_name: str, event_id: str) -> None:
-        """Forget a claim whose event could not be applied, so LiveKit's retry applies it."""
-        self._dynamodb.delete_item(
+        """Give up a claim whose event could not be applied, so that LiveKit's retry applies it.
+        (Marked released rather than deleted: this function is never granted DeleteItem.)"""
+        self._dynamodb.update_item(
             TableName=self.table_name,
             Key={"PK": {"S": room_pk(room_name)}, "SK": {"S": f"{EVENT_PREFIX}{event_id}"}},
+            UpdateExpression="SET #status = :released",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":released": {"S": MARKER_RELEASED}},
         )
 
     # -- participants -----------------------------------------------------------------------------
