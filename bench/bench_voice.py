@@ -92,11 +92,9 @@ async def run(turn_count: int) -> None:
         heard = " ".join(turn.text for turn in turns)
         heard_pairs.append((answer, heard))
         last = turns[-1]
-        sentences = agent.sentences(REPLY)
         wall = time.perf_counter()
-        first = next(sentences)
+        first = next(iter(agent.sentences(REPLY)))
         tts_first = time.perf_counter() - wall
-        sentences.close()
         rows.append(
             {
                 "audio": audio.duration,
@@ -132,7 +130,7 @@ async def run(turn_count: int) -> None:
     def median(key: str) -> float:
         return statistics.median(row[key] for row in rows)
 
-    audio = median("audio")
+    typical = median("audio")
     print("\nmedians (ratio to the median answer duration, or as named)")
     for label, key in [
         ("speech end -> VAD end of speech", "vad_end"),
@@ -140,7 +138,7 @@ async def run(turn_count: int) -> None:
         ("speech end -> transcript ready", "transcript"),
         ("speech end -> first audio of the reply", "first_audio"),
     ]:
-        print(f"  {label:<40} {median(key):6.3f} s   ratio {median(key) / audio:.3f}")
+        print(f"  {label:<40} {median(key):6.3f} s   ratio {median(key) / typical:.3f}")
     end_of_turn = median("end_of_turn")
     worst = max(row["end_of_turn"] for row in rows)
     print(
@@ -160,7 +158,7 @@ async def run(turn_count: int) -> None:
     print(f"  word error over all answers {corpus_word_error_rate(heard_pairs):.1%} (target < 10%)")
     print("\nmodel loads (ratio to the median answer duration)")
     for label, seconds in loads.items():
-        print(f"  {label:<36} {seconds:6.3f} s   ratio {seconds / audio:.3f}")
+        print(f"  {label:<36} {seconds:6.3f} s   ratio {seconds / typical:.3f}")
 
 
 if __name__ == "__main__":
