@@ -41,8 +41,9 @@ $(SAM): tools-requirements.txt
 	$(TOOLS)/sam/bin/pip install --quiet -r tools-requirements.txt
 	@touch $@
 
+# VOICE=1: the interview goes through the offline voice path and is saved as demo-output/interview.wav.
 demo: $(VENV)/.synced
-	$(PY) -m local.demo $(DEMO_ARGS)
+	$(PY) -m local.demo $(if $(filter 1 yes true,$(VOICE)),--voice) $(DEMO_ARGS)
 
 dev: $(VENV)/.synced
 	$(PY) -m local.dev

@@ -238,6 +238,12 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
         "--time-scale", type=float, default=None, help="multiply the persona's delays (default 1)"
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after so many seconds")
+    parser.add_argument(
+        "--voice",
+        action="store_true",
+        help="the candidate speaks and the agent hears through the offline voice path (Piper, Silero VAD,"
+        " Whisper; the `voice` extra); the conversation is saved as interview.wav in the output folder",
+    )
     args = parser.parse_args(argv)
     time_scale = args.time_scale if args.time_scale is not None else (0.05 if args.fast else 1.0)
     output_dir: Path = args.output_dir
@@ -252,11 +258,17 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
         agent_log.flush()
 
     timeouts = {name: f"{seconds * max(time_scale, 0.1):g}" for name, seconds in DEMO_AGENT_TIMEOUTS.items()}
+    recording = output_dir / "interview.wav"
+    for stale in (recording, recording.with_suffix(".json")):
+        stale.unlink(missing_ok=True)  # a recording from an earlier run must not pass for this one's
+    voice_environment = (
+        {"AGENT_VOICE": "loopback", "AGENT_VOICE_RECORDING": str(recording.resolve())} if args.voice else {}
+    )
     stack = LocalStack(
         StackOptions(
             backend_api_key=DEV_BACKEND_API_KEY,
             agent_log_sink=agent_lines,
-            agent_environment={**timeouts, "HEARTBEAT_INTERVAL": "1"},
+            agent_environment={**timeouts, "HEARTBEAT_INTERVAL": "1", **voice_environment},
             lambda_log_level="WARNING",
         )
     )
@@ -289,6 +301,13 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
     print(f"Report (JSON): {json_path}", file=out)
     print(f"Report (HTML): {html_path}", file=out)
     print(f"Logs: {output_dir / 'agent.log'} (agent), {output_dir / 'lambdas.log'} (handlers)", file=out)
+    if args.voice:
+        voice_note = (
+            f"{recording} (figures per line: {recording.with_suffix('.json')})"
+            if recording.exists()
+            else "none written (see the agent log)"
+        )
+        print(f"Conversation audio: {voice_note}", file=out)
     print(f"Final GET /agent-status?room={result.room}:", file=out)
     print(json.dumps(result.status, indent=2), file=out)
     return 0 if state == "completed" else 1

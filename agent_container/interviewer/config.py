@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Literal
 
 from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX
@@ -40,6 +41,11 @@ class AgentSettings(BaseModel):
     livekit_api_secret: SecretStr | None = Field(default=None, alias="LIVEKIT_API_SECRET")
     # The simulated candidate of the text transport: a persona file path, or a packaged persona's name.
     persona: str = Field(default="strong", alias="AGENT_PERSONA")
+    # AGENT_VOICE=loopback: the sim/text transport's candidate speaks and is heard through the local
+    # voice path (interviewer.speech.loopback; needs the `voice` extra); the conversation is saved as
+    # a WAV file at AGENT_VOICE_RECORDING when set.
+    voice: Literal["off", "loopback"] = Field(default="off", alias="AGENT_VOICE")
+    voice_recording: Path | None = Field(default=None, alias="AGENT_VOICE_RECORDING")
 
     # -- the brain and speech ----------------------------------------------------------------------
     brain: Literal["auto", "openai", "offline"] = Field(default="auto", alias="AGENT_BRAIN")
@@ -69,6 +75,7 @@ class AgentSettings(BaseModel):
         "openai_base_url",
         "aws_endpoint_url",
         "public_api_url",
+        "voice_recording",
         mode="before",
     )
     @classmethod

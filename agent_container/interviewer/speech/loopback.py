@@ -17,12 +17,13 @@ import json
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from ..ports import INTERVIEW_TOPIC, AgentState, RoomEventListener, Transport, Utterance
 from .listener import HeardTurn, TurnListener
+from .local_models import require_local_speech
 from .local_stt import WhisperTranscriber
 from .local_tts import PiperSpeaker
 from .pcm import Pcm, concatenate, speech_bounds, write_wav
@@ -50,6 +51,28 @@ class PitchedSpeaker:
 
 def candidate_speaker() -> PitchedSpeaker:
     return PitchedSpeaker(PiperSpeaker())
+
+
+class VoiceLoopbackSettings(Protocol):
+    """What `with_voice_loopback` reads: AgentSettings' AGENT_VOICE and AGENT_VOICE_RECORDING."""
+
+    @property
+    def voice(self) -> Literal["off", "loopback"]: ...
+    @property
+    def voice_recording(self) -> Path | None: ...
+
+
+def with_voice_loopback(transport: Transport, settings: VoiceLoopbackSettings) -> Transport:
+    """`transport` behind the voice loopback when AGENT_VOICE=loopback, else `transport` itself.
+
+    For the agent's entry point, around the sim or text transport (whose candidate types):
+        transport = with_voice_loopback(transport, settings)
+    Raises local_models.LocalSpeechUnavailable, saying what to install, without the `voice` extra.
+    """
+    if settings.voice != "loopback":
+        return transport
+    require_local_speech()
+    return VoiceLoopbackTransport.wrap(transport, recording_path=settings.voice_recording)
 
 
 class SpokenLine(BaseModel):

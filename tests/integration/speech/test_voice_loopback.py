@@ -10,16 +10,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from interviewer.clock import RealClock
+from interviewer.config import AgentSettings
 from interviewer.ports import INTERVIEW_TOPIC
 from interviewer.simulated_candidate import Persona, SimulatedCandidate
 from interviewer.speech.listener import TurnListener
 from interviewer.speech.local_stt import WhisperTranscriber
 from interviewer.speech.local_tts import PiperSpeaker
-from interviewer.speech.loopback import ROOM_RATE, PitchedSpeaker, VoiceLoopbackTransport
+from interviewer.speech.loopback import ROOM_RATE, PitchedSpeaker, VoiceLoopbackTransport, with_voice_loopback
 from interviewer.speech.pcm import read_wav
 from interviewer.speech.word_error import word_error_rate
 from interviewer.transports.text import TextTransport
+from pydantic import ValidationError
 
 ANSWER = (
     "I rebuilt our deployment pipeline so that every change ships behind a feature flag. "
@@ -96,3 +99,34 @@ async def test_a_silent_candidate_is_heard_as_silence(
     assert await voice.listen(timeout=0.2) is None
     await voice.close()
     assert [line.speaker for line in voice.lines] == []
+
+
+AGENT_ENV = {
+    "ROOM_NAME": "room-1",
+    "INTERVIEW_ID": "iv-1",
+    "CANDIDATE_IDENTITY": "candidate-c1",
+    "CANDIDATE_ID": "c1",
+    "JOB_ID": "job-1",
+    "TABLE_NAME": "interviews-test",
+}
+
+
+def test_agent_voice_loopback_wraps_the_transport_and_off_leaves_it_alone(tmp_path: Path) -> None:
+    persona = Persona(name="quick", join_after=0, think_seconds=0)
+    text = TextTransport(SimulatedCandidate(persona), RealClock())
+    recording = tmp_path / "talk.wav"
+
+    plain = AgentSettings.from_env(AGENT_ENV)
+    voiced = AgentSettings.from_env(AGENT_ENV, AGENT_VOICE="loopback", AGENT_VOICE_RECORDING=str(recording))
+    blank = AgentSettings.from_env(AGENT_ENV, AGENT_VOICE_RECORDING="")
+
+    assert with_voice_loopback(text, plain) is text
+    wrapped = with_voice_loopback(text, voiced)
+    assert isinstance(wrapped, VoiceLoopbackTransport)
+    assert voiced.voice_recording == recording
+    assert blank.voice_recording is None
+
+
+def test_an_unknown_agent_voice_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="AGENT_VOICE"):
+        AgentSettings.from_env(AGENT_ENV, AGENT_VOICE="karaoke")
