@@ -68,6 +68,8 @@ class InterviewCompletedMessage(_Message):
 class EndInterviewControl(_Message):
     """Topic `interview.control`, from the backend (RoomService.SendData): close politely and end."""
 
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
     type: Literal["end_interview"] = "end_interview"
     reason: str | None = None
 
