@@ -238,6 +238,31 @@ def test_room_finished_after_completion_leaves_the_interview_completed(
     assert meta.error is None
 
 
+def test_room_finished_after_an_end_was_requested_leaves_the_closing_to_the_agent(
+    aws: None, webhooks: WebhookClient, status_api: Api
+) -> None:
+    # Given an interview in progress whose end was requested (POST /end-interview), its agent still closing
+    task = "arn:aws:ecs:us-east-1:123456789012:task/agents/closing"
+    store_interview(
+        ROOM, state=InterviewState.IN_PROGRESS, task_arn=task, end_requested_at="2025-10-09T09:00:00.000Z"
+    )
+
+    # When the room finishes before the agent recorded the end
+    status, answer = webhooks.deliver(
+        webhook_event("room_finished", room=room_info(ROOM), created_at=time.time())
+    )
+
+    # Then the interview is not abandoned (nor its agent stopped: no launcher is configured here), and
+    # nobody is shown connected any more
+    assert status == 200
+    assert answer["state"] == "in_progress"
+    body = poll(status_api)
+    assert body["interview"]["state"] == "in_progress"
+    meta = read_interview(ROOM)
+    assert meta is not None
+    assert (meta.agent_connected, meta.candidate_connected) == (False, False)
+
+
 def test_a_whole_interview_is_reflected_in_each_poll_and_room_finished_stops_the_agent(
     ecs_cluster: dict[str, Any],
     livekit: FakeLiveKit,

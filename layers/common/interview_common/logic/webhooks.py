@@ -263,7 +263,10 @@ def on_track_changed(event: WebhookEvent, interview: InterviewItem, ports: Webho
 
 def on_room_finished(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
     """The room closed: nobody is connected any more, an unfinished interview is abandoned, and its agent
-    is stopped if it still runs (a completed interview's agent is left to finish its report and exit)."""
+    is stopped if it still runs. Two exceptions leave the agent to finish and record the end itself:
+    a completed interview (its agent may still be writing the report), and one whose end was asked for
+    (POST /end-interview: the agent closes it as completed; if it dies instead, its task's STOPPED event
+    fails the interview)."""
     flagged = ports.participants.set_presence(
         interview.room_name,
         interview.interview_id,
@@ -271,16 +274,16 @@ def on_room_finished(event: WebhookEvent, interview: InterviewItem, ports: Webho
         candidate_connected=False,
         room_finished_at=event.created_at_iso,
     )
-    current = interview
-    if interview.state != InterviewState.COMPLETED:
-        moved = _forward(
-            ports.store,
-            interview,
-            InterviewState.ABANDONED,
-            error=ROOM_CLOSED_REASON,
-            ended_at=event.created_at_iso,
-        )
-        current = moved or ports.store.get_interview(interview.room_name) or interview
+    if interview.state == InterviewState.COMPLETED or interview.end_requested_at is not None:
+        return _outcome(flagged, interview)
+    moved = _forward(
+        ports.store,
+        interview,
+        InterviewState.ABANDONED,
+        error=ROOM_CLOSED_REASON,
+        ended_at=event.created_at_iso,
+    )
+    current = moved or ports.store.get_interview(interview.room_name) or interview
     if current.task_arn and current.state != InterviewState.COMPLETED:
         ports.launcher().stop(
             current.task_arn, f"room {interview.room_name} finished ({current.state.value})"
