@@ -58,12 +58,11 @@ class Progress:
     def line(self, text: str, *, indent: str = "") -> None:
         elapsed = time.monotonic() - self.started
         stamp = f"[{int(elapsed // 60):02d}:{elapsed % 60:04.1f}] "
-        wrapped = textwrap.wrap(text, width=self.width - len(stamp), subsequent_indent=" " * len(indent)) or [
-            ""
-        ]
+        width = max(self.width - len(stamp) - len(indent), 30)
+        wrapped = textwrap.wrap(text, width=width, break_on_hyphens=False, break_long_words=False) or [""]
         print(stamp + indent + wrapped[0], file=self.out, flush=True)
         for rest in wrapped[1:]:
-            print(" " * len(stamp) + indent + rest, file=self.out, flush=True)
+            print(" " * (len(stamp) + len(indent)) + rest, file=self.out, flush=True)
 
     def status(self, body: dict[str, Any]) -> None:
         """A GET /agent-status answer: report what changed since the last poll."""
@@ -272,13 +271,13 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
             lambda_log_level="WARNING",
         )
     )
-    _send_lambda_logs_to(lambda_log)
     signal.signal(
         signal.SIGTERM, _interrupt
     )  # stopped like Ctrl-C: the agent ends the interview and says why
     try:
         progress.line("starting the local stack (DynamoDB on moto, simulated LiveKit, the API's handlers)...")
         stack.start()
+        _send_lambda_logs_to(lambda_log)  # after start: the handlers' logger is made with the stack's env
         progress.line(
             f"API {stack.api_url} | LiveKit (simulated) {stack.livekit_url} | DynamoDB {stack.dynamodb_url}"
         )

@@ -119,6 +119,11 @@ th, td { text-align: left; vertical-align: top; padding: 8px 10px; border-bottom
 th { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted);
   font-weight: 600; }
 td.level { white-space: nowrap; font-weight: 600; }
+tbody tr:last-child td { border-bottom: 0; }
+.answer { margin: 10px 0; padding: 10px 14px; border: 1px solid var(--line); border-radius: 8px; }
+.answer .label { display: block; font-size: 12px; text-transform: uppercase; letter-spacing: .06em;
+  color: var(--muted); margin-bottom: 2px; }
+.answer p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .transcript { margin: 0; }
 .line { display: grid; grid-template-columns: 150px 1fr; gap: 12px; padding: 8px 0;
   border-bottom: 1px solid var(--soft); }
@@ -160,6 +165,11 @@ def clock_time(value: str | None) -> str:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).strftime("%H:%M:%S")
     except ValueError:
         return value
+
+
+def decimal(value: float) -> str:
+    """4.54 -> "4.54", 4.5 -> "4.5", 4.0 -> "4": as precise as the rule that used it, no more."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def meter(level: int | None) -> str:
@@ -234,8 +244,8 @@ def _outcome(report: InterviewReport, record: InterviewRecordResponse) -> str:
         overall = "No competency could be scored."
     else:
         overall = (
-            f"Overall level <strong>{report.weighted_mean:.1f} of 5</strong>: the weighted average of the "
-            f"{len(report.competencies)} competency levels below."
+            f"Overall level <strong>{decimal(report.weighted_mean)} of 5</strong>: the weighted average "
+            f"of the {len(report.competencies)} competency levels below."
         )
     partial = ""
     if report.partial:
@@ -277,7 +287,7 @@ def _competencies(report: InterviewReport) -> str:
         else:
             answers = len(competency.question_ids)
             average = (
-                f" (average {competency.mean_level:.1f} over {answers} answers)"
+                f" (average {decimal(competency.mean_level)} over {answers} answers)"
                 if competency.mean_level is not None and answers > 1
                 else ""
             )
@@ -333,7 +343,7 @@ def _answers(turns: list[RecordedTurn], names: dict[str, str]) -> str:
                 f" &middot; {turn.follow_ups} follow-up question{'s' if turn.follow_ups != 1 else ''}"
             )
         answered = (
-            f"<blockquote>&ldquo;{e(turn.answer)}&rdquo;</blockquote>"
+            f'<div class="answer"><span class="label">Answer</span><p>{e(turn.answer)}</p></div>'
             if turn.answer.strip()
             else '<p class="silence">No answer was given.</p>'
         )
