@@ -1,0 +1,167 @@
+"""The agent's one entry point: `python -m interviewer`.
+
+Reads its configuration from the environment (the ECS task definition, or the local launcher), builds
+the three ports, runs the conductor and exits with its code: 0 when the interview ended as designed
+(completed, or abandoned by the candidate), 1 otherwise, 2 for a configuration error.
+
+    python -m interviewer                        # everything from the environment
+    python -m interviewer --transport text --persona weak      # a scripted candidate, no room
+    python -m interviewer --dry-run              # build everything up to joining the room, then exit
+
+SIGTERM (ECS stopping the task) or Ctrl-C: the agent says goodbye, writes what it has, and the state
+says what happened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+
+from interview_common.observability import logger
+from pydantic import ValidationError
+
+from interviewer.clock import Clock, RealClock
+from interviewer.config import AgentSettings
+from interviewer.ports import InterviewRecorder, Transport
+
+CONFIG_ERROR = 2
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m interviewer", description="Run one AI interview.")
+    parser.add_argument("--transport", choices=["livekit", "sim", "text"], help="overrides AGENT_TRANSPORT")
+    parser.add_argument(
+        "--persona", help="text transport: a persona file or packaged persona (AGENT_PERSONA)"
+    )
+    parser.add_argument("--brain", choices=["auto", "openai", "offline"], help="overrides AGENT_BRAIN")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="build everything up to joining the room, then exit"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = parse_args(argv)
+    overrides = {"AGENT_TRANSPORT": args.transport, "AGENT_PERSONA": args.persona, "AGENT_BRAIN": args.brain}
+    try:
+        settings = AgentSettings.from_env(**{key: value for key, value in overrides.items() if value})
+    except ValidationError as error:
+        # Field names and what is wrong, never the values (some are secrets).
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()
+        )
+        print(f"interviewer: configuration error: {problems}", file=sys.stderr)
+        return CONFIG_ERROR
+    return asyncio.run(run(settings, dry_run=args.dry_run, started=started))
+
+
+async def run(settings: AgentSettings, *, dry_run: bool = False, started: float | None = None) -> int:
+    from interviewer.brains import build_brain
+    from interviewer.conductor import Conductor, InterviewIdentity, Timeouts
+
+    started = started if started is not None else time.perf_counter()
+    logger.append_keys(room_name=settings.room_name, interview_id=settings.interview_id)
+    clock = RealClock()
+    recorder = build_recorder(settings, clock)
+    brain = build_brain(settings, clock)
+    transport = build_transport(settings, clock)
+    ready = round(time.perf_counter() - started, 3)
+    logger.info(
+        "ready to join",
+        extra={"seconds": ready, "transport": settings.transport, "brain": brain.name, "model": brain.model},
+    )
+    if dry_run:
+        print(
+            json.dumps({"ready_to_join_seconds": ready, "transport": settings.transport, "brain": brain.name})
+        )
+        await recorder.close()
+        return 0
+
+    conductor = Conductor(
+        identity=InterviewIdentity.from_settings(settings),
+        transport=transport,
+        brain=brain,
+        recorder=recorder,
+        clock=clock,
+        timeouts=Timeouts.from_settings(settings),
+    )
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, conductor.request_stop, "terminated")
+    outcome = await conductor.run()
+    if outcome.end_reason == "end_requested" and settings.transport == "livekit":
+        await _delete_room(settings)
+    logger.info("interview ended", extra={"outcome": outcome.model_dump(mode="json")})
+    return outcome.exit_code
+
+
+def build_recorder(settings: AgentSettings, clock: Clock) -> InterviewRecorder:
+    from interview_common.aws_clients import client
+    from interview_common.interview_log import InterviewLog
+    from interview_common.participants import ParticipantStore
+    from interview_common.store import InterviewStore
+
+    from interviewer.recorder import DynamoRecorder
+
+    dynamodb = client("dynamodb")
+    return DynamoRecorder.on_thread(
+        room_name=settings.room_name,
+        interview_id=settings.interview_id,
+        job_id=settings.job_id,
+        agent_identity=settings.agent_identity,
+        store=InterviewStore(settings.table_name, dynamodb),
+        log=InterviewLog(settings.table_name, dynamodb),
+        participants=ParticipantStore(settings.table_name, dynamodb),
+        clock=clock,
+    )
+
+
+def build_transport(settings: AgentSettings, clock: Clock) -> Transport:
+    """The room the agent talks in. Each transport is imported only when chosen (livekit-agents ~2 s)."""
+    transport: Transport
+    if settings.transport == "livekit":
+        from interviewer.transports.livekit import LiveKitTransport
+
+        return LiveKitTransport(settings, clock=clock)
+    if settings.transport == "sim":
+        from interviewer.transports.sim_room import SimRoomTransport
+
+        transport = SimRoomTransport(settings, clock=clock)
+    else:
+        from interviewer.simulated_candidate import SimulatedCandidate, load_persona
+        from interviewer.transports.text import TextTransport
+
+        candidate = SimulatedCandidate(load_persona(settings.persona))
+        transport = TextTransport(
+            candidate, clock, candidate_identity=settings.candidate_identity, echo=_print_line
+        )
+    if settings.voice == "loopback":
+        from interviewer.speech.loopback import with_voice_loopback
+
+        transport = with_voice_loopback(transport, settings)
+    return transport
+
+
+def _print_line(speaker: str, text: str) -> None:
+    print(f"{speaker:>9}: {text}", flush=True)
+
+
+async def _delete_room(settings: AgentSettings) -> None:
+    """After POST /end-interview the room is closed for everyone (DESIGN: the room is deleted)."""
+    from interview_common import livekit_rooms
+    from interview_common.credentials import LiveKitKeyPair
+
+    if settings.livekit_api_key is None or settings.livekit_api_secret is None:
+        return
+    keys = LiveKitKeyPair(
+        settings.livekit_api_key.get_secret_value(), settings.livekit_api_secret.get_secret_value()
+    )
+    try:
+        await asyncio.to_thread(livekit_rooms.delete_room, settings.livekit_url, keys, settings.room_name)
+    except Exception as error:  # the room's empty timeout closes it anyway
+        logger.warning("could not delete the room", extra={"reason": type(error).__name__})
