@@ -75,6 +75,7 @@ class RoomCandidate:
         self._done: asyncio.Event = asyncio.Event()
         self._outcome: Outcome = "timed_out"
         self._leave: Leave | None = None
+        self._completed = False
         self._tasks: set[asyncio.Task[None]] = set()
         self.answers: list[str] = []
 
@@ -147,6 +148,7 @@ class RoomCandidate:
 
     def _on_interview_message(self, payload: dict[str, Any]) -> None:
         if payload.get("type") == "interview_completed":
+            self._completed = True  # whatever happens next (the agent leaving first), it was completed
             self._spawn(self._linger_then_finish())
             return
         self._play(self._model.on_message(payload))
@@ -175,7 +177,7 @@ class RoomCandidate:
 
     def _finish(self, outcome: Outcome) -> None:
         if not self._done.is_set():
-            self._outcome = outcome
+            self._outcome = "completed" if self._completed else outcome
             self._done.set()
 
     # -- helpers ------------------------------------------------------------------------------------
