@@ -9,7 +9,7 @@ from interview_common.observability import logger, metrics, tracer
 from interview_common.settings import get_settings
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)  # room and interview keys are per event
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 @event_parser(model=EcsTaskStateChangeEvent)

@@ -37,7 +37,8 @@ def handle_livekit_webhook() -> Response[WebhookAck]:
     return json_response(200, handle_event(event, ports))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+# clear_state: the room and interview keys a webhook appends must not label the next one's lines.
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

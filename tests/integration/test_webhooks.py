@@ -536,3 +536,20 @@ def test_an_event_for_a_room_without_an_interview_is_acknowledged_without_a_writ
         assert status == 200
         assert answer["result"] == "unknown_room"
     assert table_items() == before
+
+
+def test_log_lines_of_an_unknown_room_carry_no_keys_of_the_previous_webhook(
+    interview: InterviewItem, webhooks: WebhookClient
+) -> None:
+    # Given a warm handler that just handled a webhook for our interview's room
+    webhooks.deliver(joined(interview.agent_identity, at=time.time(), agent=True))
+
+    # When a webhook for another room follows
+    with captured_logs() as logs:
+        webhooks.deliver(joined("candidate-x", at=time.time(), room="someone-elses-room"))
+
+    # Then its log lines say so, without the previous room's or interview's keys
+    lines = log_lines(logs)
+    assert [line["message"] for line in lines] == ["webhook for a room without an interview"]
+    assert "room_name" not in lines[0]
+    assert "interview_id" not in lines[0]
