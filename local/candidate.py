@@ -109,7 +109,9 @@ class RoomCandidate:
             self._tell(
                 "left",
                 "leaves the room"
-                + ("" if leave.rejoin_after is None else f", back in {leave.rejoin_after:g}s"),
+                + (
+                    "" if leave.rejoin_after is None else f", back in {leave.rejoin_after * self._scale:.3g}s"
+                ),
             )
             if leave.rejoin_after is None:
                 return "left_for_good"
