@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from functools import cache
 from typing import Any
 
 import boto3
@@ -12,6 +13,12 @@ from botocore.config import Config
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
 
 
-@lru_cache(maxsize=None)
+# Building a client on boto3's default session is not thread-safe (boto/boto3#1592); using one is. Lambda
+# never builds two at once, but the local stack and the concurrency tests serve requests from threads.
+_building = threading.Lock()
+
+
+@cache
 def client(service: str) -> Any:
-    return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
+    with _building:
+        return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
