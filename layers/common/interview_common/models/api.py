@@ -141,6 +141,20 @@ class EndInterviewRequest(CamelModel):
     reason: ShortText | None = None
 
 
+class EndInterviewResponse(CamelModel):
+    """202: the agent was asked to close (it ends the interview); 200: ended here (no live agent)."""
+
+    status: Literal["success"] = "success"
+    success: bool = True
+    room_name: str
+    interview_id: str
+    state: str
+    end_requested_at: str
+    ended_by: Literal["agent", "backend"]
+    # True when RoomService.SendData reached the room; otherwise the agent sees the request on its heartbeat.
+    delivered: bool
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str

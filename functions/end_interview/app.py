@@ -1,0 +1,36 @@
+"""POST /end-interview: the agent closes politely and the interview ends as completed (idempotent)."""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from interview_common import wiring
+from interview_common.credentials import livekit_key_pair
+from interview_common.http_api import build_resolver, json_response
+from interview_common.logic.end_interview import end_interview
+from interview_common.models.api import EndInterviewRequest, EndInterviewResponse
+from interview_common.observability import logger, metrics, tracer
+from interview_common.settings import get_settings
+
+app = build_resolver()
+
+
+@app.post("/end-interview")
+@tracer.capture_method
+def handle_end_interview(request: EndInterviewRequest) -> Response[EndInterviewResponse]:
+    settings = get_settings()
+    body, ended_here = end_interview(
+        request,
+        settings=settings,
+        store=wiring.store(),
+        keys=livekit_key_pair(settings),
+        launcher=wiring.launcher,
+    )
+    # 200: ended now (no live agent); 202: the agent is closing the interview.
+    return json_response(200 if ended_here else 202, body)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

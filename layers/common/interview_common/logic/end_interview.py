@@ -1,0 +1,156 @@
+"""Use case: end an interview on request (POST /end-interview). Idempotent.
+
+1. The request is recorded on META (`end_requested_at`, conditional: never on a finished interview).
+   A repeated request keeps the first time and is answered the same way.
+2. A live agent is told at once: RoomService.SendData to its identity on `interview.control` (reaches it
+   in well under 2 s); it says goodbye, ends the interview as `completed` with what was answered, and
+   deletes the room. If SendData fails, the agent still sees the request with its next heartbeat (it
+   reads META back every HEARTBEAT_INTERVAL seconds).
+3. No live agent (its heartbeat is stale, or it never came): the backend ends the interview itself as
+   `completed`, stops the task if there is one, and deletes the room.
+An agent that is still starting (requested/launching, no heartbeat yet) reads the request when it joins
+and ends the interview at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from interview_common import livekit_rooms
+from interview_common.clock import epoch_from_iso, now_iso
+from interview_common.credentials import LiveKitKeyPair
+from interview_common.errors import Conflict, DomainError, NotFound, TransitionRejected
+from interview_common.launcher import AgentLauncher
+from interview_common.lifecycle import TERMINAL_STATES, InterviewState
+from interview_common.models.api import EndInterviewRequest, EndInterviewResponse
+from interview_common.models.items import InterviewItem
+from interview_common.observability import logger, metrics
+from interview_common.settings import Settings
+from interview_common.store import InterviewStore
+
+CONTROL_TOPIC = "interview.control"  # interviewer.ports.CONTROL_TOPIC (the Lambda never imports the agent)
+STARTING_STATES = frozenset({InterviewState.REQUESTED, InterviewState.LAUNCHING})
+
+
+def end_interview(
+    request: EndInterviewRequest,
+    *,
+    settings: Settings,
+    store: InterviewStore,
+    keys: LiveKitKeyPair,
+    launcher: Callable[[], AgentLauncher],
+    now: Callable[[], str] = now_iso,
+) -> tuple[EndInterviewResponse, bool]:
+    """The response and whether the backend itself ended the interview (200) or the agent will (202)."""
+    interview = _active_interview(store, request)
+    requested_at = interview.end_requested_at or now()
+    if interview.end_requested_at is None:
+        try:
+            interview = store.update_fields(
+                interview.room_name, interview.interview_id, end_requested_at=requested_at
+            )
+        except TransitionRejected:
+            interview = _active_interview(store, request)  # it ended meanwhile: 409 from there
+    logger.append_keys(interview_id=interview.interview_id, room_name=interview.room_name)
+
+    if _agent_is_live(interview, settings) or interview.state in STARTING_STATES:
+        delivered = _tell_agent(settings, keys, interview, requested_at, request.reason)
+        metrics.add_metric(name="InterviewEndRequested", unit="Count", value=1)
+        logger.info("end requested; the agent closes the interview", extra={"delivered": delivered})
+        return _response(interview, requested_at, ended_by="agent", delivered=delivered), False
+
+    ended = _end_without_agent(store, interview, launcher)
+    _delete_room(settings, keys, interview.room_name)
+    metrics.add_metric(name="InterviewEndedWithoutAgent", unit="Count", value=1)
+    logger.info("end requested; no live agent, the backend ended the interview")
+    return _response(ended, requested_at, ended_by="backend", delivered=False), True
+
+
+def _active_interview(store: InterviewStore, request: EndInterviewRequest) -> InterviewItem:
+    interview = store.get_interview(request.room_name)
+    if interview is None:
+        raise NotFound(f"no interview is known for room {request.room_name}")
+    if request.candidate_id is not None and request.candidate_id != interview.candidate_id:
+        raise Conflict(f"room {request.room_name} is interviewing another candidate")
+    if interview.state in TERMINAL_STATES:
+        raise Conflict(f"the interview in room {request.room_name} already ended ({interview.state.value})")
+    return interview
+
+
+def _agent_is_live(interview: InterviewItem, settings: Settings) -> bool:
+    if interview.last_heartbeat_at is None:
+        return False
+    age = epoch_from_iso(now_iso()) - epoch_from_iso(interview.last_heartbeat_at)
+    return age <= settings.heartbeat_stale_seconds
+
+
+def _tell_agent(
+    settings: Settings,
+    keys: LiveKitKeyPair,
+    interview: InterviewItem,
+    requested_at: str,
+    reason: str | None,
+) -> bool:
+    payload: dict[str, Any] = {"type": "end_interview", "requestedAt": requested_at}
+    if reason:
+        payload["reason"] = reason
+    try:
+        livekit_rooms.send_data(
+            settings.livekit_url,
+            keys,
+            interview.room_name,
+            payload,
+            topic=CONTROL_TOPIC,
+            destination_identities=[interview.agent_identity],
+        )
+    except DomainError as error:  # LiveKit unreachable: the agent's heartbeat reads the request instead
+        logger.warning("could not send the end request to the agent", extra={"reason": error.message})
+        return False
+    return True
+
+
+def _end_without_agent(
+    store: InterviewStore, interview: InterviewItem, launcher: Callable[[], AgentLauncher]
+) -> InterviewItem:
+    try:
+        ended = store.transition(
+            interview.room_name,
+            interview.interview_id,
+            InterviewState.COMPLETED,
+            phase="ended",
+            end_reason="end_requested",
+            is_agent_speaking=False,
+            is_listening=False,
+        )
+    except TransitionRejected:
+        current = store.get_interview(interview.room_name)
+        if current is None:
+            raise NotFound(f"no interview is known for room {interview.room_name}") from None
+        ended = current
+    if interview.task_arn:
+        try:
+            launcher().stop(interview.task_arn, "interview ended on request")
+        except Exception:  # a task that is already gone is what we want
+            logger.warning("could not stop the agent task", extra={"task": interview.task_arn})
+    return ended
+
+
+def _delete_room(settings: Settings, keys: LiveKitKeyPair, room_name: str) -> None:
+    try:
+        livekit_rooms.delete_room(settings.livekit_url, keys, room_name)
+    except DomainError as error:  # the room's empty timeout closes it anyway
+        logger.warning("could not delete the room", extra={"reason": error.message})
+
+
+def _response(
+    interview: InterviewItem, requested_at: str, *, ended_by: Literal["agent", "backend"], delivered: bool
+) -> EndInterviewResponse:
+    return EndInterviewResponse(
+        room_name=interview.room_name,
+        interview_id=interview.interview_id,
+        state=interview.state.value,
+        end_requested_at=requested_at,
+        ended_by=ended_by,
+        delivered=delivered,
+    )
