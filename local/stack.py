@@ -19,6 +19,7 @@ import logging
 import os
 import signal
 import threading
+import urllib.request
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
@@ -31,7 +32,14 @@ from local.livekit_sim import SimulatedLiveKit
 from local.livekit_sim.server import BackgroundAiohttpServer, free_port
 from local.livekit_sim.signalling import SignallingHub, build_simulated_livekit_app
 from local.livekit_sim.webhook_delivery import WebhookDelivery
-from local.process_launcher import AgentExit, LogSink, ProcessLauncher, print_log, task_definition_environment
+from local.process_launcher import (
+    AGENT_COMMAND,
+    AgentExit,
+    LogSink,
+    ProcessLauncher,
+    print_log,
+    task_definition_environment,
+)
 from local.template_resources import create_table, lambda_environment
 
 # The dev defaults of DESIGN.md ("Local embedded default"); LiveKit's own dev-mode key pair.
@@ -91,6 +99,7 @@ class StackOptions:
     agent_log_sink: LogSink = print_log
     agent_environment: dict[str, str] = field(default_factory=dict)
     lambda_log_level: str | None = None  # None: the template's POWERTOOLS_LOG_LEVEL
+    agent_command: tuple[str, ...] = AGENT_COMMAND  # the container's entry point (tests may stand in)
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,15 @@ def ecs_task_stopped_event(stopped: AgentExit) -> dict[str, Any]:
     }
 
 
+def _forget_process_caches() -> None:
+    """Settings, clients and the store are built once per process: rebuild them from the environment."""
+    from interview_common import aws_clients, settings, wiring
+
+    settings.get_settings.cache_clear()
+    aws_clients.client.cache_clear()
+    wiring.store.cache_clear()
+
+
 def agent_setting_names() -> set[str]:
     """The variables the agent reads (interviewer.config.AgentSettings): a developer who sets one in
     their shell (SILENCE_TIMEOUT, OPENAI_MODEL, ...) sees the local agent use it."""
@@ -180,6 +198,7 @@ class LocalStack:
         self._api_server: BackgroundAiohttpServer | None = None
         self._task_events_function: str | None = None
         self._stopped = False
+        self._saved_environment: dict[str, str] | None = None
         self.dynamodb_url = ""
         self.livekit_url = ""
         self.api_url = ""
@@ -230,6 +249,9 @@ class LocalStack:
         self._configure_lambdas(keys)
         import boto3
 
+        # moto keeps its data per process, not per server: a stack starts from an empty account.
+        reset = urllib.request.Request(f"{self.dynamodb_url}/moto-api/reset", method="POST")  # noqa: S310
+        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own moto server
         create_table(boto3.client("dynamodb"), options.table_name)
 
         if self.sim is not None:
@@ -243,6 +265,7 @@ class LocalStack:
             self._task_events_function = "agent_task_events"
         self.launcher = ProcessLauncher(
             self._agent_environment(keys),
+            command=options.agent_command,
             grace_seconds=options.agent_grace_seconds,
             log_sink=options.agent_log_sink,
             on_exit=self._on_agent_exit,
@@ -254,6 +277,7 @@ class LocalStack:
     def _configure_lambdas(self, keys: ExternalLiveKit) -> None:
         """The environment the functions get from the template, with local values, in this process."""
         options = self.options
+        self._saved_environment = dict(os.environ)
         environment = lambda_environment(
             {"InterviewsTable": options.table_name, "LiveKitUrl": self.livekit_url}
         )
@@ -286,11 +310,7 @@ class LocalStack:
         ):
             os.environ.pop(name, None)
         os.environ.update(environment)
-        from interview_common import aws_clients, settings, wiring
-
-        settings.get_settings.cache_clear()
-        aws_clients.client.cache_clear()
-        wiring.store.cache_clear()
+        _forget_process_caches()
 
     def _aws_environment(self) -> dict[str, str]:
         # Fixed dummy credentials: whatever is in the developer's shell, nothing here can reach real AWS.
@@ -313,14 +333,11 @@ class LocalStack:
                 "OPENAI_API_KEY": os.environ.get("OPENAI_API_KEY", ""),
             },
         )
-        owned = set(environment) - {"OPENAI_MODEL", "LOG_LEVEL"}  # parameters a developer may choose
         environment.update(
             {
                 name: value
                 for name, value in os.environ.items()
-                if name in agent_setting_names()
-                and name not in owned
-                and name not in STACK_OWNED_AGENT_SETTINGS
+                if name in agent_setting_names() and name not in STACK_OWNED_AGENT_SETTINGS
             }
         )
         environment.update(self._aws_environment())
@@ -391,6 +408,10 @@ class LocalStack:
         from interview_common import wiring
 
         wiring.use_launcher(None)
+        if self._saved_environment is not None:  # this process is as it was before the stack
+            os.environ.clear()
+            os.environ.update(self._saved_environment)
+            _forget_process_caches()
         return outcomes
 
     def __enter__(self) -> Self:
