@@ -25,7 +25,7 @@ def handle_interview_status(candidateId: CandidatePath) -> Response[InterviewSta
     return json_response(200, interview_status(wiring.store(), candidateId))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

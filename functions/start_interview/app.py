@@ -45,7 +45,7 @@ def handle_start_interview(request: StartInterviewRequest) -> Response[StartInte
 
 
 # Never log_event=True: the seed's frontend sends LiveKit credentials in this body.
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

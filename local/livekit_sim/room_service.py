@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from google.protobuf.message import Message
+
 from aiohttp import web
 from livekit import api
 from livekit.protocol import models, room
@@ -64,7 +66,7 @@ def _send_data(sim: SimulatedLiveKit, request: room.SendDataRequest) -> room.Sen
     return room.SendDataResponse()
 
 
-METHODS: dict[str, tuple[type, Handler]] = {
+METHODS: dict[str, tuple[type[Message], Handler]] = {
     "CreateRoom": (room.CreateRoomRequest, _create_room),
     "DeleteRoom": (room.DeleteRoomRequest, _delete_room),
     "ListRooms": (room.ListRoomsRequest, _list_rooms),

@@ -71,7 +71,7 @@ class EcsLauncher:
 
     def _run_task(self, request: LaunchRequest) -> dict[str, Any]:
         environment = [{"name": key, "value": value} for key, value in request.environment().items()]
-        return self._ecs.run_task(  # type: ignore[no-any-return]
+        return self._ecs.run_task(
             cluster=self._cluster,
             taskDefinition=self._task_definition,
             launchType="FARGATE",
