@@ -22,7 +22,7 @@ import signal
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -210,12 +210,16 @@ async def run_interview(
         )
         follower = asyncio.create_task(follow())
         playing = asyncio.create_task(candidate.run(agent_here.wait, max_seconds=give_up_after))
+        finished = False
         try:
             await asyncio.wait_for(asyncio.shield(follower), give_up_after)
+            finished = True
         except TimeoutError:
             progress.line(f"gave up after {give_up_after:g} s")
         finally:
             follower.cancel()
+            if not finished:  # interrupted or timed out: the candidate stops now, not when the agent is done
+                playing.cancel()
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(playing, 5)
 
@@ -271,9 +275,7 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
             lambda_log_level="WARNING",
         )
     )
-    signal.signal(
-        signal.SIGTERM, _interrupt
-    )  # stopped like Ctrl-C: the agent ends the interview and says why
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped like Ctrl-C: the agent ends the interview, says why
     try:
         progress.line("starting the local stack (DynamoDB on moto, simulated LiveKit, the API's handlers)...")
         stack.start()
@@ -282,8 +284,15 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
             f"API {stack.api_url} | LiveKit (simulated) {stack.livekit_url} | DynamoDB {stack.dynamodb_url}"
         )
         result = asyncio.run(
-            run_interview(stack, args.persona, progress, time_scale=time_scale, give_up_after=args.timeout)
+            _until_interrupted(
+                run_interview(
+                    stack, args.persona, progress, time_scale=time_scale, give_up_after=args.timeout
+                )
+            )
         )
+        signal.signal(signal.SIGTERM, _interrupt)  # the loop's handlers are gone with it
+        if result is None:
+            raise KeyboardInterrupt
     except KeyboardInterrupt:
         progress.line("interrupted: stopping the agent and the stack...")
         for outcome in stack.stop():
@@ -314,6 +323,21 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
 
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+async def _until_interrupted(work: Awaitable[DemoResult]) -> DemoResult | None:
+    """Run `work`; Ctrl-C or SIGTERM cancels it cleanly (connections closed, the candidate leaves)."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        return None
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 def _send_lambda_logs_to(stream: TextIO) -> None:
