@@ -218,6 +218,8 @@ class LocalStack:
 
         options = self.options
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request
+        # Metrics are off locally (POWERTOOLS_METRICS_DISABLED); Powertools still warns that none were sent.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
         if options.livekit is None:  # LiveKit's published dev secret is short, and known: no warning for it
             warnings.filterwarnings("ignore", message=DEV_KEY_WARNING)
         moto_port = free_port(options.host)

@@ -217,3 +217,27 @@ def test_make_demo_runs_a_whole_interview_and_writes_the_report(tmp_path: Path) 
     page = _Page()
     page.feed(html_files[0].read_text(encoding="utf-8"))
     assert "Suggested outcome" in " ".join(page.text)
+
+
+async def test_end_interview_reaches_the_agent_through_the_simulated_room(stack: StackProcess) -> None:
+    room = "e2e-ended"
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=10) as client:
+        started = (await client.post("/start-interview", json=start_body(room), headers=AUTH)).json()
+        await poll_status(client, room, lambda s: s["agentConnected"], within=30)
+        candidate = RoomCandidate(started["url"], started["token"], load_persona("strong"), time_scale=0.5)
+        playing = asyncio.create_task(candidate.run(max_seconds=60))
+        await poll_status(client, room, lambda s: s["interview"]["questionIndex"] >= 2, within=30)
+
+        # When the recruiter ends the interview (the backend sends the agent a control message)
+        ended = await client.post("/end-interview", json={"roomName": room}, headers=AUTH)
+        assert ended.status_code in (200, 202), ended.text
+
+        # Then the agent closes politely: completed, with what was answered, and the candidate is let go
+        done = await poll_status(
+            client, room, lambda s: s["interview"]["state"] in {"completed", "abandoned", "failed"}, 30
+        )
+        assert done["interview"]["state"] == "completed"
+        assert await asyncio.wait_for(playing, 15) in ("completed", "room_closed")
+        record = (await client.get(f"/interviews/{room}", headers=AUTH)).json()
+        assert record["interview"]["endReason"] == "end_requested"
+        assert record["report"]["partial"] is True
