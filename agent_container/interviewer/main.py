@@ -69,7 +69,13 @@ async def run(settings: AgentSettings, *, dry_run: bool = False, started: float 
     clock = RealClock()
     recorder = build_recorder(settings, clock)
     brain = build_brain(settings, clock)
-    transport = build_transport(settings, clock)
+    try:
+        transport = build_transport(settings, clock)
+    except (ValueError, RuntimeError) as error:  # no speech available, a persona that does not load, ...
+        logger.error("the agent cannot start", extra={"reason": str(error)[:300]})
+        print(f"interviewer: cannot start: {error}", file=sys.stderr)
+        await recorder.close()
+        return CONFIG_ERROR
     ready = round(time.perf_counter() - started, 3)
     logger.info(
         "ready to join",

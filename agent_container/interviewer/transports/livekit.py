@@ -78,7 +78,8 @@ class LiveKitTransport:
         self._settings = settings
         self._clock = clock or RealClock()
         self._room = room if room is not None else rtc.Room()
-        self._voice = voice
+        # Speech is built before joining (imports, VAD model): the candidate never waits for it.
+        self._voice = voice if voice is not None else _openai_or_local_voice(settings, self._clock)
         self._avatar = avatar
         self._voice_in_room = voice_in_room
         self._listeners: list[RoomEventListener] = []
@@ -105,8 +106,6 @@ class LiveKitTransport:
             "joined the room",
             extra={"room": self._settings.room_name, "identity": self._settings.agent_identity},
         )
-        if self._voice is None:
-            self._voice = _openai_or_local_voice(self._settings, self._clock)
         await self._voice.start(room if self._voice_in_room else None)
         if self._avatar is None:
             self._avatar = AvatarTile()
@@ -127,7 +126,6 @@ class LiveKitTransport:
         return True
 
     async def say(self, text: str) -> None:
-        assert self._voice is not None, "connect() first"
         if self._avatar:
             self._avatar.set_speaking(True)
         try:
@@ -137,7 +135,6 @@ class LiveKitTransport:
                 self._avatar.set_speaking(False)
 
     async def listen(self, timeout: float) -> Utterance | None:  # noqa: ASYNC109 - the port's contract
-        assert self._voice is not None, "connect() first"
         return await self._voice.next_turn(timeout)
 
     async def publish(self, message: dict[str, Any], topic: str = INTERVIEW_TOPIC) -> None:
@@ -166,8 +163,7 @@ class LiveKitTransport:
         self._closing = True
         if self._avatar:
             await self._avatar.aclose()
-        if self._voice:
-            await self._voice.aclose()
+        await self._voice.aclose()
         for task in list(self._tasks):
             task.cancel()
         await self._room.disconnect()
@@ -190,7 +186,7 @@ class LiveKitTransport:
         if not self._is_candidate(participant):
             return
         self._candidate = participant.identity
-        if self._voice is not None and self._voice_in_room:
+        if self._voice_in_room:
             self._voice.link(participant.identity)
         self._present.set()
         self._emit(RoomEvent(kind="candidate_joined", identity=participant.identity, at=self._clock.now()))
