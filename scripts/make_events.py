@@ -162,6 +162,16 @@ def token() -> dict[str, Any]:
     )
 
 
+@sample("end_interview.json", "EndInterviewFunction")
+def end_interview() -> dict[str, Any]:
+    return http_sample(
+        "end-interview",
+        "POST",
+        "/end-interview",
+        body={"roomName": SAMPLE_ROOM, "candidateId": SAMPLE_CANDIDATE},
+    )
+
+
 @sample("interview_record.json", "InterviewRecordFunction")
 def interview_record() -> dict[str, Any]:
     return http_sample(
