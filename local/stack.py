@@ -242,7 +242,8 @@ class LocalStack:
         try:
             self._api_server.start()
         except OSError as error:
-            self._api_server = None
+            failed, self._api_server = self._api_server, None
+            failed.stop()
             raise OSError(
                 f"cannot serve the API on {options.host}:{options.port}: {error.strerror}; set PORT"
             ) from error
@@ -260,11 +261,8 @@ class LocalStack:
             self.webhooks = WebhookDelivery(self.api_url + "/livekit/webhook", keys.api_key, keys.api_secret)
             self.sim.add_event_sink(self.webhooks)
 
+        # The function EventBridge invokes with ECS's "task stopped" events, as template.yaml subscribes it.
         self._task_events_function = function_for_event(_is_ecs_task_state_rule)
-        if self._task_events_function is None and os.path.exists(
-            os.path.join(os.path.dirname(__file__), "..", "functions", "agent_task_events", "app.py")
-        ):
-            self._task_events_function = "agent_task_events"
         self.launcher = ProcessLauncher(
             self._agent_environment(keys),
             command=options.agent_command,
