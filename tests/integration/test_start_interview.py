@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
+from interview_common import wiring
 from livekit import api
 
 from tests.conftest import TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET, Api, FakeLiveKit
@@ -62,7 +63,9 @@ def test_start_interview_records_creates_room_and_launches_one_agent(
     tasks = running_tasks(ecs_cluster)
     assert len(tasks) == 1
     described = ecs_cluster["ecs"].describe_tasks(cluster=ecs_cluster["cluster"], tasks=tasks)["tasks"][0]
-    environment = {e["name"]: e["value"] for e in described["overrides"]["containerOverrides"][0]["environment"]}
+    environment = {
+        e["name"]: e["value"] for e in described["overrides"]["containerOverrides"][0]["environment"]
+    }
     assert environment["INTERVIEW_ID"] == body["interviewId"]
     assert environment["ROOM_NAME"] == "interview-room-42"
 
@@ -88,16 +91,31 @@ def test_a_second_call_for_the_same_room_answers_200_and_launches_nothing(
 
 
 def test_concurrent_calls_for_one_room_launch_exactly_one_task(
-    ecs_cluster: dict[str, Any], livekit: FakeLiveKit, start_api: Api
+    ecs_cluster: dict[str, Any], livekit: FakeLiveKit
 ) -> None:
-    # Given eight clients pressing start at once
-    results: list[tuple[int, dict[str, Any]]] = []
+    # Given eight Lambda containers handling a double-clicked start at the same moment. Each container runs
+    # one invocation at a time, so the race is in the logic and the table, not in one resolver's state:
+    # the threads call the use case directly, each with its own store, as separate containers would.
+    from interview_common.credentials import livekit_key_pair
+    from interview_common.logic.start_interview import start_interview
+    from interview_common.models.api import StartInterviewRequest
+    from interview_common.settings import get_settings
+    from interview_common.store import InterviewStore
+
+    settings = get_settings()
+    request = StartInterviewRequest.model_validate(SEED_BODY)
+    launcher = wiring.launcher()
+    outcomes: list[Any] = []
     barrier = threading.Barrier(8)
 
     def press() -> None:
+        store = InterviewStore(settings.table_name, boto3.client("dynamodb"))
         barrier.wait()
-        status, body, _ = start_api.call("POST", "/start-interview", body=SEED_BODY)
-        results.append((status, body))
+        outcomes.append(
+            start_interview(
+                request, settings=settings, store=store, launcher=launcher, keys=livekit_key_pair(settings)
+            )
+        )
 
     threads = [threading.Thread(target=press) for _ in range(8)]
     for thread in threads:
@@ -105,29 +123,33 @@ def test_concurrent_calls_for_one_room_launch_exactly_one_task(
     for thread in threads:
         thread.join()
 
-    # Then one was created, all got the same interview, and one task runs
-    statuses = sorted(status for status, _ in results)
-    assert statuses.count(202) == 1 and statuses.count(200) == 7
-    assert len({body["interviewId"] for _, body in results}) == 1
+    # Then one call created the interview, all eight answer with it, and exactly one task runs
+    assert len(outcomes) == 8
+    assert sum(outcome.created for outcome in outcomes) == 1
+    assert len({outcome.interview.interview_id for outcome in outcomes}) == 1
     assert len(running_tasks(ecs_cluster)) == 1
 
 
 def test_another_candidate_in_an_active_room_is_a_conflict(started: Any, start_api: Api) -> None:
-    status, body, _ = start_api.call("POST", "/start-interview", body={**SEED_BODY, "candidateId": "someone-else"})
+    status, body, _ = start_api.call(
+        "POST", "/start-interview", body={**SEED_BODY, "candidateId": "someone-else"}
+    )
     assert status == 409
     assert "another candidate" in body["detail"]
 
 
 def test_a_failed_launch_marks_the_interview_failed_and_a_retry_launches_again(
-    ecs_cluster: dict[str, Any], livekit: FakeLiveKit, start_api: Api, table_items: Any, monkeypatch: pytest.MonkeyPatch
+    ecs_cluster: dict[str, Any],
+    livekit: FakeLiveKit,
+    start_api: Api,
+    table_items: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given RunTask reports no capacity on every attempt
     real_client = boto3.client("ecs")
 
     def no_capacity(**_: Any) -> dict[str, Any]:
         return {"tasks": [], "failures": [{"reason": "Capacity is unavailable at this time"}]}
-
-    from interview_common import wiring
 
     launcher = wiring.launcher()
     monkeypatch.setattr(launcher, "_run_task", lambda request: no_capacity())

@@ -79,15 +79,28 @@ def test_a_string_metadata_is_passed_through_verbatim(aws: None) -> None:
     assert claims.metadata == "plain text"
 
 
-def test_an_unknown_room_is_a_404(aws: None) -> None:
-    status, body, _ = request_token({"room": "no-such-room", "identity": "candidate-1"})
-    assert status == 404
-    assert body["error"]["code"] == "not_found"
-    assert "no-such-room" in body["detail"]
-    assert "token" not in body
+def test_a_room_not_started_yet_gets_a_token_because_the_seed_asks_before_starting(
+    aws: None, table_items: Any
+) -> None:
+    # Given no interview in the room yet (the seed's interview page calls /token, then /start-interview)
+    status, body, _ = request_token({"room": "not-started-yet", "identity": "candidate-1"})
+
+    # Then the candidate gets a token for that room alone, and nothing is recorded
+    assert status == 200
+    claims, _ = verified(body["token"])
+    assert claims.identity == "candidate-1"
+    assert claims.video is not None and claims.video.room == "not-started-yet"
+    assert table_items() == []
 
 
-@pytest.mark.parametrize("state", [InterviewState.COMPLETED, InterviewState.ABANDONED, InterviewState.FAILED])
+def test_a_failed_interview_room_still_gets_a_token_so_it_can_be_started_again(aws: None) -> None:
+    store_interview(ROOM, state=InterviewState.FAILED)
+    status, body, _ = request_token({"room": ROOM, "identity": "candidate-1"})
+    assert status == 200
+    assert body["room"] == ROOM
+
+
+@pytest.mark.parametrize("state", [InterviewState.COMPLETED, InterviewState.ABANDONED])
 def test_an_ended_interview_is_a_409(aws: None, state: InterviewState) -> None:
     store_interview(ROOM, state=state)
     status, body, _ = request_token({"room": ROOM, "identity": "candidate-1"})
@@ -104,8 +117,9 @@ def test_the_agents_identity_cannot_be_claimed(aws: None, identity: str) -> None
     for claimed in (identity, interview.agent_identity):
         status, body, _ = request_token({"room": ROOM, "identity": claimed})
 
-        # Then it is refused: nobody may impersonate the interviewer
-        assert status == 409
+        # Then it is refused as invalid input: nobody may impersonate the interviewer
+        assert status == 422
+        assert body["error"]["details"][0]["field"] == "body.identity"
         assert "reserved" in body["detail"]
         assert "token" not in body
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic.alias_generators import to_camel
 
-from interview_common.models.identifiers import Identifier, RoomName, ShortText
+from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX, Identifier, RoomName, ShortText
 
 MAX_METADATA_BYTES = 4096
 
@@ -116,6 +116,13 @@ class TokenRequest(CamelModel):
     identity: Identifier
     name: ShortText | None = None
     metadata: dict[str, Any] | str | None = None
+
+    @field_validator("identity")
+    @classmethod
+    def _not_the_interviewer(cls, value: str) -> str:
+        if value.startswith(AGENT_IDENTITY_PREFIX.rstrip("-")):
+            raise ValueError("identities starting with 'interview-agent' are reserved for the interviewer")
+        return value
 
     @field_validator("metadata")
     @classmethod
