@@ -628,6 +628,7 @@ class Conductor:
                 "end_reason": end_reason,
                 "is_agent_speaking": False,
                 "is_listening": False,
+                "agent_connected": False,  # the agent leaves the room right after
             }
             if error:
                 fields["error"] = error
@@ -687,7 +688,9 @@ class Conductor:
 
     async def _fail(self, error: str) -> Outcome:
         with contextlib.suppress(Exception):
-            await self._transition(InterviewState.FAILED, phase="ended", end_reason="error", error=error)
+            await self._transition(
+                InterviewState.FAILED, phase="ended", end_reason="error", error=error, agent_connected=False
+            )
         with contextlib.suppress(Exception):
             await self._publish(StatusMessage(state=InterviewState.FAILED.value, phase="ended").payload())
         return Outcome(

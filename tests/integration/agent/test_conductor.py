@@ -79,9 +79,22 @@ async def test_a_prepared_candidate_is_interviewed_on_the_jobs_questions_with_ex
 ) -> None:
     # Given a job with its own two-question profile in DynamoDB, and a candidate who joins after 1 s
     harness = make_harness(PREPARED, profile=TWO_QUESTIONS)
+    while_asking: list[Any] = []
+    harness.when(question(2), lambda: while_asking.append(harness.meta()))
 
     # When the interview runs
     outcome = await harness.run()
+
+    # Then while question 2 was being asked, the status routes' fields said so
+    (during,) = while_asking
+    assert during.state == InterviewState.IN_PROGRESS
+    assert during.phase == "asking"
+    assert during.current_question == TWO_QUESTIONS.questions[1].text
+    assert (during.question_index, during.question_count) == (2, 2)
+    assert during.is_agent_speaking is True
+    assert during.is_listening is False
+    assert during.agent_connected is True
+    assert during.candidate_connected is True
 
     # Then the frontend received exactly these messages, in this order
     question_1 = TWO_QUESTIONS.questions[0].text
@@ -149,7 +162,7 @@ async def test_a_prepared_candidate_is_interviewed_on_the_jobs_questions_with_ex
     assert meta.last_heartbeat_at
     assert meta.question_count == 2
     assert meta.question_index == 2
-    assert meta.agent_connected is True
+    assert meta.agent_connected is False  # it left when the interview ended
     assert not meta.is_agent_speaking
     assert not meta.is_listening
 
