@@ -152,7 +152,13 @@ class Api:
         all_headers.update(headers or {})
         payload = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
         event = http_api_event(
-            method, path, body=payload, headers=all_headers, query=query, path_parameters=path_parameters, route_key=route_key
+            method,
+            path,
+            body=payload,
+            headers=all_headers,
+            query=query,
+            path_parameters=path_parameters,
+            route_key=route_key,
         )
         response = self.module.lambda_handler(event, LocalLambdaContext(self.function_dir))
         text = response.get("body") or "{}"

@@ -42,13 +42,17 @@ def _list_rooms(sim: SimulatedLiveKit, request: room.ListRoomsRequest) -> room.L
     return room.ListRoomsResponse(rooms=rooms)
 
 
-def _list_participants(sim: SimulatedLiveKit, request: room.ListParticipantsRequest) -> room.ListParticipantsResponse:
+def _list_participants(
+    sim: SimulatedLiveKit, request: room.ListParticipantsRequest
+) -> room.ListParticipantsResponse:
     if request.room not in sim.rooms:
         raise TwirpNotFound(f"room {request.room} not found")
     return room.ListParticipantsResponse(participants=sim.participant_infos(request.room))
 
 
-def _remove_participant(sim: SimulatedLiveKit, request: room.RoomParticipantIdentity) -> room.RemoveParticipantResponse:
+def _remove_participant(
+    sim: SimulatedLiveKit, request: room.RoomParticipantIdentity
+) -> room.RemoveParticipantResponse:
     if not sim.leave(request.room, request.identity):
         raise TwirpNotFound(f"participant {request.identity} not found")
     return room.RemoveParticipantResponse()
@@ -102,7 +106,9 @@ def build_room_service_app(
             claims = verifier.verify(header.removeprefix("Bearer "))
         except Exception:
             return _twirp_error(401, "unauthenticated", "invalid token")
-        if not (claims.video and (claims.video.room_create or claims.video.room_admin or claims.video.room_list)):
+        if not (
+            claims.video and (claims.video.room_create or claims.video.room_admin or claims.video.room_list)
+        ):
             return _twirp_error(403, "permission_denied", "missing room admin grant")
         message_type, handler = METHODS[method]
         message = message_type.FromString(await request.read())

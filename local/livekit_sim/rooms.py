@@ -82,7 +82,13 @@ class SimulatedLiveKit:
     # -- rooms --------------------------------------------------------------------------------------
 
     def create_room(
-        self, name: str, *, metadata: str = "", empty_timeout: int = 300, departure_timeout: int = 20, max_participants: int = 0
+        self,
+        name: str,
+        *,
+        metadata: str = "",
+        empty_timeout: int = 300,
+        departure_timeout: int = 20,
+        max_participants: int = 0,
     ) -> SimRoom:
         with self._lock:
             room = self.rooms.get(name)
@@ -107,14 +113,18 @@ class SimulatedLiveKit:
 
     # -- participants -------------------------------------------------------------------------------
 
-    def join(self, room_name: str, identity: str, *, name: str = "", agent: bool = False, metadata: str = "") -> SimParticipant:
+    def join(
+        self, room_name: str, identity: str, *, name: str = "", agent: bool = False, metadata: str = ""
+    ) -> SimParticipant:
         kind = models.ParticipantInfo.Kind.AGENT if agent else models.ParticipantInfo.Kind.STANDARD
         with self._lock:
             room = self.rooms.get(room_name) or self.create_room(room_name)
             existing = room.participants.get(identity)
             if existing is not None:  # LiveKit replaces a duplicate identity: the old one leaves first
                 self.leave(room_name, identity)
-            participant = SimParticipant(identity=identity, name=name or identity, kind=kind, metadata=metadata)
+            participant = SimParticipant(
+                identity=identity, name=name or identity, kind=kind, metadata=metadata
+            )
             room.participants[identity] = participant
             self._emit("participant_joined", room, participant)
             return participant
@@ -161,7 +171,8 @@ class SimulatedLiveKit:
             receivers = [
                 p
                 for p in room.participants.values()
-                if p.identity != sender and (not destination_identities or p.identity in destination_identities)
+                if p.identity != sender
+                and (not destination_identities or p.identity in destination_identities)
             ]
             listeners = [listener for p in receivers for listener in p.listeners]
         for listener in listeners:

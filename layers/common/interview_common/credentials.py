@@ -24,7 +24,9 @@ class LiveKitKeyPair:
 
 
 def _secret(arn: str) -> str | dict[str, str]:
-    from aws_lambda_powertools.utilities import parameters  # imported on first use: it pulls in boto3 resources
+    from aws_lambda_powertools.utilities import (
+        parameters,
+    )  # imported on first use: it pulls in boto3 resources
 
     try:
         value = parameters.get_secret(arn, max_age=SECRET_CACHE_SECONDS)

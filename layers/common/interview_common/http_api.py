@@ -14,7 +14,10 @@ from typing import Any, cast
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from pydantic import BaseModel
 
 from interview_common.credentials import backend_api_key
@@ -26,9 +29,13 @@ from interview_common.settings import get_settings
 AUTHENTICATED_CONTEXT_KEY = "authenticated"
 
 
-def error_response(status_code: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> Response:
+def error_response(
+    status_code: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> Response:
     body = ErrorResponse(detail=message, error=ErrorDetail(code=code, message=message, details=details or []))
-    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json())
+    return Response(
+        status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json()
+    )
 
 
 def json_response[M: BaseModel](status_code: int, model: M) -> Response[M]:
@@ -44,12 +51,20 @@ def _validation_details(errors: Any) -> tuple[bool, list[dict[str, Any]]]:
         if error.get("type") == "json_invalid":
             bad_json = True
         location = [str(part) for part in error.get("loc", ())]
-        details.append({"field": ".".join(location), "message": str(error.get("msg", "invalid")), "type": error.get("type")})
+        details.append(
+            {
+                "field": ".".join(location),
+                "message": str(error.get("msg", "invalid")),
+                "type": error.get("type"),
+            }
+        )
     return bad_json, details
 
 
 def _cors() -> CORSConfig:
-    origins = [origin.strip() for origin in os.environ.get("ALLOWED_ORIGINS", "").split(",") if origin.strip()]
+    origins = [
+        origin.strip() for origin in os.environ.get("ALLOWED_ORIGINS", "").split(",") if origin.strip()
+    ]
     first, extra = (origins[0], origins[1:]) if origins else ("http://localhost:3000", [])
     return CORSConfig(
         allow_origin=first,
@@ -146,7 +161,32 @@ def build_resolver(*, authenticate: bool = True, public_status: bool = False) ->
         bad_json, details = _validation_details(error.errors())
         if bad_json:
             return error_response(400, "bad_json", "the request body is not valid JSON")
-        return error_response(422, "validation_error", "the request is not valid: " + _summary(details), details)
+        return error_response(
+            422, "validation_error", "the request is not valid: " + _summary(details), details
+        )
+
+    def _refused_by_checks() -> Response | None:
+        """The 413/401 answer when the request fails the middlewares' checks (validation ran first)."""
+        try:
+            for middleware in middlewares:
+                middleware(app, cast(NextMiddleware, _checks_only))
+        except DomainError as refused:
+            return _domain_error(refused)
+        return None
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
+        # A body sent as text/plain, XML, ...: refused for what it is (after the same 413/401 checks).
+        refused = _refused_by_checks()
+        return refused or error_response(
+            415, "unsupported_media_type", "the request body must be sent as application/json"
+        )
+
+    @app.exception_handler(UnicodeDecodeError)
+    def _not_utf8(_: UnicodeDecodeError) -> Response:
+        # Powertools decodes a base64 body as UTF-8 before validating it: bytes that are not UTF-8 are bad JSON.
+        refused = _refused_by_checks()
+        return refused or error_response(400, "bad_json", "the request body is not valid UTF-8 JSON")
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response:

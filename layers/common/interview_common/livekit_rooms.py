@@ -139,7 +139,12 @@ def participant_token(
         can_update_own_metadata=True,
         agent=is_agent,
     )
-    token = api.AccessToken(keys.api_key, keys.api_secret).with_identity(identity).with_ttl(ttl).with_grants(grants)
+    token = (
+        api.AccessToken(keys.api_key, keys.api_secret)
+        .with_identity(identity)
+        .with_ttl(ttl)
+        .with_grants(grants)
+    )
     if name:
         token = token.with_name(name)
     if metadata:

@@ -175,6 +175,8 @@ class InterviewStore:
             )
         except ClientError as error:
             if is_conditional_failure(error):
-                raise TransitionRejected(f"interview {interview_id} in room {room_name} refused the change") from error
+                raise TransitionRejected(
+                    f"interview {interview_id} in room {room_name} refused the change"
+                ) from error
             raise
         return InterviewItem.from_item(from_attribute_values(response["Attributes"]))

@@ -59,15 +59,21 @@ class EcsLauncher:
                 if tasks:
                     return LaunchResult(task_ref=tasks[0]["taskArn"])
                 failures = response.get("failures", [])
-                last_reason = "; ".join(
-                    f"{failure.get('reason', 'unknown')} {failure.get('detail', '')}".strip() for failure in failures
-                ) or "RunTask started no task"
+                last_reason = (
+                    "; ".join(
+                        f"{failure.get('reason', 'unknown')} {failure.get('detail', '')}".strip()
+                        for failure in failures
+                    )
+                    or "RunTask started no task"
+                )
                 if not any(marker in last_reason.lower() for marker in RETRIABLE_FAILURE_MARKERS):
                     raise LaunchFailed(f"the agent could not be started: {last_reason}")
             logger.warning("agent launch attempt failed", extra={"attempt": attempt, "reason": last_reason})
             if attempt < self._max_attempts:
                 self._sleep(self._backoff_seconds * 2 ** (attempt - 1))
-        raise LaunchFailed(f"the agent could not be started after {self._max_attempts} attempts: {last_reason}")
+        raise LaunchFailed(
+            f"the agent could not be started after {self._max_attempts} attempts: {last_reason}"
+        )
 
     def _run_task(self, request: LaunchRequest) -> dict[str, Any]:
         environment = [{"name": key, "value": value} for key, value in request.environment().items()]

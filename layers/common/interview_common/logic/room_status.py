@@ -16,7 +16,12 @@ from interview_common.store import InterviewStore, RoomSnapshot
 
 
 def agent_status(
-    store: InterviewStore, room_name: str, *, include_personal: bool, now_epoch: float, stale_after_seconds: int
+    store: InterviewStore,
+    room_name: str,
+    *,
+    include_personal: bool,
+    now_epoch: float,
+    stale_after_seconds: int,
 ) -> AgentStatusResponse:
     snapshot = store.get_room_snapshot(room_name)
     if snapshot is None:
@@ -53,7 +58,11 @@ def _agent_status_view(
     interview = snapshot.interview
     present = [p for p in snapshot.participants if p.state == "joined"]
     participants = [_participant_view(p, include_personal) for p in present]
-    metadata = {"candidateId": interview.candidate_id, "jobId": interview.job_id, "interviewId": interview.interview_id}
+    metadata = {
+        "candidateId": interview.candidate_id,
+        "jobId": interview.job_id,
+        "interviewId": interview.interview_id,
+    }
     if include_personal:
         metadata.update({key: value for key, value in interview.metadata.items() if key not in metadata})
         if interview.candidate_name:

@@ -56,8 +56,12 @@ def start_interview(
             )
         if existing.candidate_id != request.candidate_id:
             raise Conflict(f"room {request.room_name} is already interviewing another candidate")
-        logger.info("interview already active; nothing launched", extra={"interview_id": existing.interview_id})
-        return StartOutcome(existing, created=False, candidate_token=_candidate_token(existing, keys, settings))
+        logger.info(
+            "interview already active; nothing launched", extra={"interview_id": existing.interview_id}
+        )
+        return StartOutcome(
+            existing, created=False, candidate_token=_candidate_token(existing, keys, settings)
+        )
 
     logger.append_keys(interview_id=interview.interview_id, room_name=interview.room_name)
     logger.info("interview recorded", extra={"job_id": interview.job_id})
@@ -92,7 +96,9 @@ def start_interview(
         _mark_failed(store, interview, "internal error while starting the interview")
         raise LaunchFailed("the interview could not be started; retry shortly") from error
     try:
-        interview = store.update_fields(interview.room_name, interview.interview_id, task_arn=launched.task_ref)
+        interview = store.update_fields(
+            interview.room_name, interview.interview_id, task_arn=launched.task_ref
+        )
     except TransitionRejected:
         # The agent (or a webhook) already moved the interview on, or ended it; read what is true now.
         interview = store.get_interview(interview.room_name) or interview

@@ -116,7 +116,9 @@ class ParticipantItem(TableItem):
 
     def to_item(self) -> dict[str, Any]:
         item = super().to_item()
-        item.update(PK=room_pk(self.room_name), SK=f"{PARTICIPANT_PREFIX}{self.identity}", expiresAt=self.expires_at)
+        item.update(
+            PK=room_pk(self.room_name), SK=f"{PARTICIPANT_PREFIX}{self.identity}", expiresAt=self.expires_at
+        )
         item.pop("expires_at", None)
         return item
 
