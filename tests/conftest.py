@@ -39,6 +39,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("OPENAI_API_KEY", None)
 
 from interview_common import aws_clients, settings, wiring  # noqa: E402
+
 from local.apigw_events import LocalLambdaContext, http_api_event  # noqa: E402
 from local.handlers import load_handler_module  # noqa: E402
 from local.livekit_sim import SimulatedLiveKit  # noqa: E402

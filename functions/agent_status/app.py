@@ -7,7 +7,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from interview_common import wiring
 from interview_common.http_api import build_resolver, is_authenticated, json_response
 from interview_common.logic.room_status import agent_status
@@ -42,7 +41,7 @@ def handle_agent_status(room: RoomQuery) -> Response[AgentStatusResponse]:
 
 @app.get("/agent-status/<roomName>")
 @tracer.capture_method
-def handle_agent_status_by_path(roomName: RoomPath) -> Response[AgentStatusResponse]:  # noqa: N803 - the route's own name
+def handle_agent_status_by_path(roomName: RoomPath) -> Response[AgentStatusResponse]:
     return _status(roomName)
 
 

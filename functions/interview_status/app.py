@@ -6,7 +6,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from interview_common import wiring
 from interview_common.http_api import build_resolver, json_response
 from interview_common.logic.room_status import interview_status
@@ -21,7 +20,7 @@ CandidatePath = Annotated[str, Path(pattern=IDENTIFIER_PATTERN, max_length=128)]
 
 @app.get("/interview-status/<candidateId>")
 @tracer.capture_method
-def handle_interview_status(candidateId: CandidatePath) -> Response[InterviewStatusResponse]:  # noqa: N803 - the route's own name
+def handle_interview_status(candidateId: CandidatePath) -> Response[InterviewStatusResponse]:
     return json_response(200, interview_status(wiring.store(), candidateId))
 
 

@@ -3,7 +3,6 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from interview_common import wiring
 from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import build_resolver, json_response

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from google.protobuf.message import Message
-
 from aiohttp import web
+from google.protobuf.message import Message
 from livekit import api
 from livekit.protocol import models, room
 

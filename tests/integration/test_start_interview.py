@@ -179,7 +179,7 @@ def test_livekit_down_answers_503_and_records_the_failure(
     ecs_cluster: dict[str, Any], start_api: Api, table_items: Any
 ) -> None:
     # Given no LiveKit server answers at the configured URL (port 9 on loopback)
-    status, body, _ = start_api.call("POST", "/start-interview", body=SEED_BODY)
+    status, _, _ = start_api.call("POST", "/start-interview", body=SEED_BODY)
     assert status == 503
     (meta,) = [item for item in table_items() if item["SK"] == "META"]
     assert meta["state"] == "failed"

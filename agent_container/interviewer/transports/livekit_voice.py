@@ -112,7 +112,8 @@ class VoicePipeline:
         relay = TurnRelay(clock)
         turn_handling = dict(session_options.pop("turn_handling", {}))
         turn_handling["preemptive_generation"] = {"enabled": False}
-        turn_handling.setdefault("interruption", {"enabled": True, "min_duration": 0.8})
+        # Barge-in by voice activity (no cloud model): the candidate can interrupt a long question.
+        turn_handling.setdefault("interruption", {"enabled": True, "mode": "vad", "min_duration": 0.8})
         session: AgentSession = AgentSession(
             llm=relay,
             turn_handling=turn_handling,  # type: ignore[arg-type]

@@ -184,7 +184,7 @@ def build_resolver(*, authenticate: bool = True, public_status: bool = False) ->
 
     @app.exception_handler(UnicodeDecodeError)
     def _not_utf8(_: UnicodeDecodeError) -> Response:
-        # Powertools decodes a base64 body as UTF-8 before validating it: bytes that are not UTF-8 are bad JSON.
+        # Powertools decodes a base64 body as UTF-8 before validating it: non-UTF-8 bytes are bad JSON.
         refused = _refused_by_checks()
         return refused or error_response(400, "bad_json", "the request body is not valid UTF-8 JSON")
 

@@ -10,12 +10,11 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from interview_common.credentials import LiveKitKeyPair
 from interview_common.errors import ServiceUnavailable
 
-T = TypeVar("T")
 LIVEKIT_TIMEOUT_SECONDS = 5.0
 AGENT_TOKEN_TTL = timedelta(hours=3)
 
@@ -29,7 +28,7 @@ def http_url(livekit_url: str) -> str:
     return livekit_url
 
 
-def _run(call: Callable[[Any], Awaitable[T]], livekit_url: str, keys: LiveKitKeyPair) -> T:
+def _run[T](call: Callable[[Any], Awaitable[T]], livekit_url: str, keys: LiveKitKeyPair) -> T:
     from aiohttp import ClientError, ClientTimeout
     from livekit import api
 

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from interview_common.aws_clients import client
 from interview_common.clock import now_iso
 from interview_common.errors import TransitionRejected
-from interview_common.lifecycle import InterviewState, TERMINAL_STATES, predecessors
+from interview_common.lifecycle import TERMINAL_STATES, InterviewState, predecessors
 from interview_common.models.items import (
     META_SK,
     PARTICIPANT_PREFIX,

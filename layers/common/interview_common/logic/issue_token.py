@@ -18,7 +18,6 @@ from interview_common.models.api import TokenRequest, TokenResponse
 from interview_common.settings import Settings
 from interview_common.store import InterviewStore
 
-
 FINISHED_STATES = frozenset({InterviewState.COMPLETED, InterviewState.ABANDONED})
 
 

@@ -66,7 +66,7 @@ class InterviewItem(TableItem):
     ended_at: str | None = None
     last_heartbeat_at: str | None = None
     last_event_at: str | None = None
-    # POST /end-interview: when it was asked (the agent also checks this with each heartbeat) and how it ended.
+    # POST /end-interview: when it was asked (the agent checks it with each heartbeat) and how it ended.
     end_requested_at: str | None = None
     end_reason: str | None = None
     version: int = 1
