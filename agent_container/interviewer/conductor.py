@@ -149,7 +149,7 @@ class Phrases:
 
     def greeting(self, title: str, question_count: int) -> str:
         return (
-            f"Hello, and welcome. I'm the AI interviewer for this {title} interview. {self.notice} "
+            f"Hello, and welcome. I'm the AI interviewer for this {_interview_name(title)}. {self.notice} "
             f"I'll ask you {question_count} questions; take your time with each one. Let's begin."
         )
 
@@ -714,3 +714,8 @@ async def _cancel(task: asyncio.Future[Any]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError, Exception):
         await task
+
+
+def _interview_name(title: str) -> str:
+    """ "Backend engineer" → "Backend engineer interview"; a title that already says interview is kept."""
+    return title if "interview" in title.lower() else f"{title} interview"
