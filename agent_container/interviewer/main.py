@@ -100,7 +100,7 @@ async def run(settings: AgentSettings, *, dry_run: bool = False, started: float 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, conductor.request_stop, "terminated")
     outcome = await conductor.run()
-    # The room is a server-side resource in LiveKit and in the simulated room alike; the text transport has none.
+    # The room lives on the server in LiveKit and in the simulated room alike; the text transport has none.
     if outcome.end_reason == "end_requested" and settings.transport in ("livekit", "sim"):
         await _delete_room(settings)
     logger.info("interview ended", extra={"outcome": outcome.model_dump(mode="json")})
