@@ -101,7 +101,9 @@ def receive(body: str, authorization: str | None, keys: LiveKitKeyPair) -> Webho
     try:
         return WebhookEvent.from_protobuf(message)
     except ValueError as error:
-        raise BadRequest("the webhook event lacks fields every LiveKit event has") from error
+        raise BadRequest(
+            "the webhook event is not one LiveKit sends (a field is missing or out of range)"
+        ) from error
 
 
 # -- dispatch ---------------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ DOCUMENTED_EVENTS = frozenset(
 )
 PARTICIPANT_EVENTS = frozenset({PARTICIPANT_JOINED, PARTICIPANT_LEFT, PARTICIPANT_CONNECTION_ABORTED})
 TRACK_EVENTS = frozenset({TRACK_PUBLISHED, TRACK_UNPUBLISHED})
+MAX_EPOCH_SECONDS = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second datetime can represent
+MAX_KEY_PART_CHARS = 250
 
 
 class ProtoJsonModel(BaseModel):
@@ -58,14 +60,15 @@ class WebhookRoom(ProtoJsonModel):
 
 class WebhookParticipant(ProtoJsonModel):
     sid: str = ""
-    identity: str = ""
+    # Part of a DynamoDB sort key (PARTICIPANT#<identity>, at most 1 KiB): 250 characters fit in any encoding.
+    identity: str = Field(default="", max_length=MAX_KEY_PART_CHARS)
     name: str = ""
     # Enum names: STANDARD, INGRESS, EGRESS, SIP, AGENT, ...; absent means STANDARD (the default).
     kind: str = "STANDARD"
     # JOINING, JOINED, ACTIVE, DISCONNECTED; absent means JOINING.
     state: str = "JOINING"
-    joined_at: int = 0
-    joined_at_ms: int = 0
+    joined_at: int = Field(default=0, ge=0, le=MAX_EPOCH_SECONDS)
+    joined_at_ms: int = Field(default=0, ge=0, le=MAX_EPOCH_SECONDS * 1000)
 
     def session_started_ms(self) -> int:
         """When this connection of the participant began; a rejoin starts a later one."""
@@ -83,8 +86,10 @@ class WebhookTrack(ProtoJsonModel):
 
 class WebhookEvent(ProtoJsonModel):
     event: str
-    id: str = ""
-    created_at: int = 0  # seconds since the epoch (protojson sends it as a string)
+    id: str = Field(default="", max_length=MAX_KEY_PART_CHARS)  # EVENT#<id> is a sort key too
+    # Seconds since the epoch (protojson sends it as a string). Bounded like every time we read: a time no
+    # calendar can print is not a LiveKit event (400), rather than a crash when it is stored (500).
+    created_at: int = Field(default=0, ge=0, le=MAX_EPOCH_SECONDS)
     room: WebhookRoom | None = None
     participant: WebhookParticipant | None = None
     track: WebhookTrack | None = None
