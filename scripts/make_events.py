@@ -76,14 +76,17 @@ def http_sample(
     query: dict[str, str] | None = None,
     path_parameters: dict[str, str] | None = None,
     route_key: str | None = None,
+    auth: bool = True,
 ) -> dict[str, Any]:
     """An API Gateway HTTP API (v2) event as the frontend's server route would cause it."""
-    headers = {
-        "authorization": f"Bearer {DEV_BACKEND_API_KEY}",
-        "host": "abcdef1234.execute-api.us-east-1.amazonaws.com",
-        "origin": "http://localhost:3000",
-        "user-agent": "node",
-    }
+    headers = {"authorization": f"Bearer {DEV_BACKEND_API_KEY}"} if auth else {}
+    headers.update(
+        {
+            "host": "abcdef1234.execute-api.us-east-1.amazonaws.com",
+            "origin": "http://localhost:3000",
+            "user-agent": "node",
+        }
+    )
     if body is not None:
         headers["content-type"] = "application/json"
     event = http_api_event(
@@ -169,6 +172,92 @@ def end_interview() -> dict[str, Any]:
         "POST",
         "/end-interview",
         body={"roomName": SAMPLE_ROOM, "candidateId": SAMPLE_CANDIDATE},
+    )
+
+
+@sample("end_interview_by_candidate.json", "EndInterviewFunction")
+def end_interview_by_candidate() -> dict[str, Any]:
+    # The seed's end-interview route requires only candidateId: the candidate's latest active interview.
+    return http_sample(
+        "end-interview-by-candidate", "POST", "/end-interview", body={"candidateId": SAMPLE_CANDIDATE}
+    )
+
+
+# ------------------------------------------------------------------------------- the seed's other calls
+
+
+@sample("health.json", "HealthFunction")
+def health() -> dict[str, Any]:
+    # Public: the seed checks reachability without a key.
+    return http_sample("health", "GET", "/health", auth=False)
+
+
+@sample("agent_join.json", "StartInterviewFunction")
+def agent_join() -> dict[str, Any]:
+    # The seed's /api/agent-join body: start-interview's fields among many others, which are ignored.
+    return http_sample(
+        "agent-join",
+        "POST",
+        "/agent/join",
+        body={
+            "roomName": SAMPLE_ROOM,
+            "sessionId": "session-demo",
+            "candidateId": SAMPLE_CANDIDATE,
+            "candidateName": "Ada Lovelace",
+            "candidateEmail": "ada@example.com",
+            "jobId": SAMPLE_JOB,
+            "jobTitle": "Backend Engineer",
+            "jobDepartment": "Engineering",
+            "interviewMode": "video",
+            "difficultyLevel": "medium",
+            "questionsCount": 5,
+            "salaryMin": None,
+            "isRemote": True,
+            "agentId": "default-agent",
+            "agentPrompt": {"greeting_message": "Hello Ada, welcome to your interview!"},
+            "promptText": {"duration": 45, "technical_questions": [], "default_questions": []},
+        },
+    )
+
+
+@sample("candidate_details.json", "CandidateDetailsFunction")
+def candidate_details() -> dict[str, Any]:
+    # The seed's room page body: only name, job title, department, skills, experience, mode and
+    # difficulty are kept; the email and the resume analysis are not stored.
+    return http_sample(
+        "candidate-details",
+        "POST",
+        "/agent/candidate-details",
+        body={
+            "roomName": SAMPLE_ROOM,
+            "candidateName": "Ada Lovelace",
+            "candidateEmail": "ada@example.com",
+            "candidateSkills": "Python, AWS, DynamoDB",
+            "experience": "6 years building payment systems",
+            "candidateProjects": "Analytical engine notes",
+            "resumeAnalysis": {"summary": "Not stored by the backend."},
+            "jobId": SAMPLE_JOB,
+            "jobTitle": "Backend Engineer",
+            "jobDepartment": "Engineering",
+            "agentPrompt": "",
+            "interviewMode": "video",
+            "difficultyLevel": "medium",
+        },
+    )
+
+
+@sample("candidate_joined.json", "CandidateJoinedFunction")
+def candidate_joined() -> dict[str, Any]:
+    return http_sample(
+        "candidate-joined",
+        "POST",
+        "/api/candidate-joined",
+        body={
+            "sessionId": "session-demo",
+            "roomId": SAMPLE_ROOM,
+            "candidateName": "Ada Lovelace",
+            "candidateEmail": "ada@example.com",
+        },
     )
 
 

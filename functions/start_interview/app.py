@@ -1,20 +1,26 @@
-"""POST /start-interview: record the interview, create the room, launch the agent (idempotent per room)."""
+"""POST /start-interview: record the interview, create the room, launch the agent (idempotent per room).
+
+POST /agent/join is the same use case under the name the seed's agent-join route calls; its body carries
+start-interview's fields among many others (job, prompt template, ...), which are ignored, so it may be
+larger than the general body cap.
+"""
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
 from interview_common.credentials import livekit_key_pair
-from interview_common.http_api import build_resolver, json_response
+from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response
 from interview_common.logic.start_interview import AGENT_DISPLAY_NAME, start_interview
 from interview_common.models.api import StartInterviewRequest, StartInterviewResponse
 from interview_common.observability import logger, metrics, tracer
 from interview_common.settings import get_settings
 
-app = build_resolver()
+app = build_resolver(body_caps={"/agent/join": LARGE_BODY_BYTES})
 
 
 @app.post("/start-interview")
+@app.post("/agent/join")
 @tracer.capture_method
 def handle_start_interview(request: StartInterviewRequest) -> Response[StartInterviewResponse]:
     settings = get_settings()

@@ -33,6 +33,11 @@ CONTRACT_ROUTES = {
     ("POST", "/livekit/webhook"),
     ("GET", "/interviews/{roomName}"),
     ("GET", "/interviews/{roomName}/report.html"),
+    # The seed's other calls (docs/DESIGN.md "Deviations and additions").
+    ("GET", "/health"),
+    ("POST", "/agent/join"),
+    ("POST", "/agent/candidate-details"),
+    ("POST", "/api/candidate-joined"),
 }
 # The routes of the control plane (issue 3); the others arrive with the agent, webhooks and reports.
 REQUIRED_ROUTES = {
@@ -56,6 +61,16 @@ EXPECTED_ACTIONS = {
     "AgentStatusFunction": {"dynamodb:Query", "secretsmanager:GetSecretValue"},
     "InterviewStatusFunction": {"dynamodb:Query", "secretsmanager:GetSecretValue"},
     "IssueTokenFunction": {"dynamodb:GetItem", "secretsmanager:GetSecretValue"},
+    "EndInterviewFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:Query",
+        "ecs:StopTask",
+        "secretsmanager:GetSecretValue",
+    },
+    "CandidateDetailsFunction": {"dynamodb:GetItem", "dynamodb:UpdateItem", "secretsmanager:GetSecretValue"},
+    "CandidateJoinedFunction": {"dynamodb:GetItem", "secretsmanager:GetSecretValue"},
+    "HealthFunction": set(),
 }
 NEVER_GRANTED = {
     "dynamodb:Scan",
@@ -264,8 +279,37 @@ def test_only_the_functions_that_mint_livekit_tokens_read_the_livekit_secret() -
             if "secretsmanager:GetSecretValue" in as_list(statement["Action"]):
                 resources = as_list(statement["Resource"])
                 assert {"Ref": "OpenAIApiKeySecret"} not in resources, f"{name} must not read the OpenAI key"
-                if name in {"AgentStatusFunction", "InterviewStatusFunction"}:
+                if name in {
+                    "AgentStatusFunction",
+                    "InterviewStatusFunction",
+                    "CandidateDetailsFunction",
+                    "CandidateJoinedFunction",
+                }:
                     assert resources == [{"Ref": "BackendApiKeySecret"}]
+
+
+def test_the_seed_compat_routes_reach_their_use_cases() -> None:
+    # /agent/join is start-interview under the seed's other name: one function, one use case
+    routes = all_routes()
+    assert routes[("POST", "/agent/join")] == routes[("POST", "/start-interview")] == "StartInterviewFunction"
+    assert routes[("POST", "/agent/candidate-details")] == "CandidateDetailsFunction"
+    assert routes[("POST", "/api/candidate-joined")] == "CandidateJoinedFunction"
+    assert routes[("GET", "/health")] == "HealthFunction"
+
+
+def test_health_is_granted_nothing_and_answers_fast() -> None:
+    # Public and unauthenticated: it may read neither the table nor any secret
+    health = FUNCTIONS["HealthFunction"]
+    assert statements(health) == []
+    assert int(prop(health, "Timeout")) <= 5
+
+
+def test_end_interview_finds_a_candidates_interview_through_gsi1_only() -> None:
+    (query,) = [
+        s for s in statements(FUNCTIONS["EndInterviewFunction"]) if "dynamodb:Query" in as_list(s["Action"])
+    ]
+    assert as_list(query["Action"]) == ["dynamodb:Query"]
+    assert query["Resource"] == {"Fn::Sub": "${InterviewsTable.Arn}/index/GSI1"}
 
 
 # ------------------------------------------------------------------------------------------- data

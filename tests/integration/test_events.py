@@ -33,6 +33,12 @@ EXPECTED_STATUS = {
     "agent_status_by_path.json": 200,
     "interview_status.json": 200,
     "token.json": 200,
+    # The seed's other calls
+    "agent_join.json": 202,
+    "end_interview_by_candidate.json": 200,
+    "health.json": 200,
+    "candidate_details.json": 200,
+    "candidate_joined.json": 200,
 }
 
 
@@ -101,6 +107,10 @@ def test_every_control_plane_route_has_a_sample() -> None:
         "GET /agent-status/{roomName}",
         "GET /interview-status/{candidateId}",
         "POST /token",
+        "GET /health",
+        "POST /agent/join",
+        "POST /agent/candidate-details",
+        "POST /api/candidate-joined",
     }
 
 
@@ -124,7 +134,7 @@ def test_an_http_sample_works_on_its_handler(
     # Given the table knows the sample's interview (except for start-interview, which creates it and
     # launches the agent on the test's ECS cluster)
     module = make_events()
-    if sample.name == "start_interview.json":
+    if sample.name in ("start_interview.json", "agent_join.json"):  # agent/join is start-interview
         request.getfixturevalue("ecs_cluster")
         monkeypatch = request.getfixturevalue("monkeypatch")
         monkeypatch.setenv("BACKEND_API_KEY", DEV_BACKEND_API_KEY)

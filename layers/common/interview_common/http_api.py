@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hmac
 import os
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
@@ -27,6 +28,10 @@ from interview_common.observability import logger
 from interview_common.settings import get_settings
 
 AUTHENTICATED_CONTEXT_KEY = "authenticated"
+# Larger bodies some of the seed's routes send (its whole candidate record, prompt templates included).
+LARGE_BODY_BYTES = 64 * 1024
+
+Middleware = Callable[[APIGatewayHttpResolver, NextMiddleware], Response]
 
 
 def error_response(
@@ -75,14 +80,29 @@ def _cors() -> CORSConfig:
 
 
 def _require_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    _check_body_size(app, get_settings().max_body_bytes)
+    return next_middleware(app)
+
+
+def _check_body_size(app: APIGatewayHttpResolver, limit: int) -> None:
     # Bytes, not characters, and after base64 decoding: the cap is on what the caller sent. Not
     # decoded as UTF-8 here: a body that is not text is the route's to refuse (400), not a crash (500).
     event = app.current_event
     body = event.body or ""
     size = len(base64.b64decode(body)) if event.is_base64_encoded else len(body.encode())
-    if size > get_settings().max_body_bytes:
-        raise PayloadTooLarge(f"the request body must be at most {get_settings().max_body_bytes} bytes")
-    return next_middleware(app)
+    if size > limit:
+        raise PayloadTooLarge(f"the request body must be at most {limit} bytes")
+
+
+def _route_body_caps(caps: Mapping[str, int]) -> Middleware:
+    """The body cap, raised for the paths in `caps` (never below the general MAX_BODY_BYTES)."""
+
+    def _require_route_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+        general = get_settings().max_body_bytes
+        _check_body_size(app, max(caps.get(app.current_event.path, general), general))
+        return next_middleware(app)
+
+    return _require_route_body_cap
 
 
 def _bearer(app: APIGatewayHttpResolver) -> str | None:
@@ -133,10 +153,16 @@ def is_authenticated(app: APIGatewayHttpResolver) -> bool:
     return bool(app.context.get(AUTHENTICATED_CONTEXT_KEY, False))
 
 
-def build_resolver(*, authenticate: bool = True, public_status: bool = False) -> APIGatewayHttpResolver:
-    """A resolver with validation, CORS, the body cap, auth and the error mapping every route shares."""
+def build_resolver(
+    *, authenticate: bool = True, public_status: bool = False, body_caps: Mapping[str, int] | None = None
+) -> APIGatewayHttpResolver:
+    """A resolver with validation, CORS, the body cap, auth and the error mapping every route shares.
+
+    `body_caps` raises the body cap for some paths (bytes by path), for routes whose callers
+    legitimately send more than MAX_BODY_BYTES.
+    """
     app = APIGatewayHttpResolver(cors=_cors(), enable_validation=True, strip_prefixes=None)
-    middlewares = [_require_body_cap]
+    middlewares: list[Middleware] = [_route_body_caps(body_caps) if body_caps else _require_body_cap]
     if public_status:
         middlewares.append(api_key_unless_public_status)
     elif authenticate:

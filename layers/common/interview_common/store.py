@@ -117,6 +117,29 @@ class InterviewStore:
         items = response.get("Items", [])
         return InterviewItem.from_item(from_attribute_values(items[0])) if items else None
 
+    def latest_active_for_candidate(self, candidate_id: str) -> InterviewItem | None:
+        """The candidate's newest interview that has not ended (GSI1, newest first, paged until found)."""
+        active = sorted(state.value for state in set(InterviewState) - TERMINAL_STATES)
+        values: dict[str, Any] = {":pk": {"S": candidate_gsi_pk(candidate_id)}}
+        values.update({f":s{index}": {"S": state} for index, state in enumerate(active)})
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "FilterExpression": f"#state IN ({', '.join(f':s{index}' for index in range(len(active)))})",
+            "ExpressionAttributeNames": {"#state": "state"},
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+        }
+        while True:
+            response = self._dynamodb.query(**request)
+            items = response.get("Items", [])
+            if items:
+                return InterviewItem.from_item(from_attribute_values(items[0]))
+            if "LastEvaluatedKey" not in response:
+                return None
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def transition(
         self,
         room_name: str,

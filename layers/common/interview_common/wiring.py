@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from interview_common.aws_clients import client
+from interview_common.context_store import InterviewContextStore
 from interview_common.errors import ServiceUnavailable
 from interview_common.launcher import AgentLauncher
 from interview_common.settings import get_settings
@@ -19,6 +20,11 @@ _launcher_override: AgentLauncher | None = None
 @lru_cache(maxsize=1)
 def store() -> InterviewStore:
     return InterviewStore(get_settings().table_name, client("dynamodb"))
+
+
+def context_store() -> InterviewContextStore:
+    # Not cached itself: the client it wraps is (aws_clients.client), and the object is two attributes.
+    return InterviewContextStore(get_settings().table_name, client("dynamodb"))
 
 
 def use_launcher(launcher: AgentLauncher | None) -> None:

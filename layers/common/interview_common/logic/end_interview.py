@@ -1,5 +1,8 @@
 """Use case: end an interview on request (POST /end-interview). Idempotent.
 
+The interview is the one in `roomName`; with candidateId alone (the seed's end-interview route may send
+no roomName), the candidate's latest active interview (GSI1).
+
 1. The request is recorded on META (`end_requested_at`, conditional: never on a finished interview).
    A repeated request keeps the first time and is answered the same way.
 2. A live agent is told at once: RoomService.SendData to its identity on `interview.control` (reaches it
@@ -50,8 +53,8 @@ def end_interview(
             interview = store.update_fields(
                 interview.room_name, interview.interview_id, end_requested_at=requested_at
             )
-        except TransitionRejected:
-            interview = _active_interview(store, request)  # it ended meanwhile: 409 from there
+        except TransitionRejected:  # it ended meanwhile: 409 from there
+            interview = _active_in_room(store, interview.room_name, request.candidate_id)
     logger.append_keys(interview_id=interview.interview_id, room_name=interview.room_name)
 
     if _agent_is_live(interview, settings) or interview.state in STARTING_STATES:
@@ -68,13 +71,33 @@ def end_interview(
 
 
 def _active_interview(store: InterviewStore, request: EndInterviewRequest) -> InterviewItem:
-    interview = store.get_interview(request.room_name)
+    room_name = request.room_name or _candidates_room(store, request.candidate_id)
+    return _active_in_room(store, room_name, request.candidate_id)
+
+
+def _candidates_room(store: InterviewStore, candidate_id: str | None) -> str:
+    """The room of the candidate's latest active interview (the seed may send candidateId alone)."""
+    assert candidate_id is not None  # EndInterviewRequest asks for roomName or candidateId
+    found = store.latest_active_for_candidate(candidate_id)
+    if found is not None:
+        return found.room_name  # read again by room below: the index may lag the table
+    latest = store.latest_for_candidate(candidate_id)
+    if latest is None:
+        raise NotFound(f"no interview is known for candidate {candidate_id}")
+    raise Conflict(
+        f"candidate {candidate_id} has no active interview (the latest, in room {latest.room_name}, "
+        f"ended as {latest.state.value})"
+    )
+
+
+def _active_in_room(store: InterviewStore, room_name: str, candidate_id: str | None) -> InterviewItem:
+    interview = store.get_interview(room_name)
     if interview is None:
-        raise NotFound(f"no interview is known for room {request.room_name}")
-    if request.candidate_id is not None and request.candidate_id != interview.candidate_id:
-        raise Conflict(f"room {request.room_name} is interviewing another candidate")
+        raise NotFound(f"no interview is known for room {room_name}")
+    if candidate_id is not None and candidate_id != interview.candidate_id:
+        raise Conflict(f"room {room_name} is interviewing another candidate")
     if interview.state in TERMINAL_STATES:
-        raise Conflict(f"the interview in room {request.room_name} already ended ({interview.state.value})")
+        raise Conflict(f"the interview in room {room_name} already ended ({interview.state.value})")
     return interview
 
 

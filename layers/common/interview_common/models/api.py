@@ -5,10 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX, Identifier, RoomName, ShortText
+from interview_common.models.interview_context import (
+    MAX_DEPARTMENT_CHARS,
+    MAX_EXPERIENCE_CHARS,
+    MAX_NAME_CHARS,
+    MAX_SETTING_CHARS,
+    MAX_TITLE_CHARS,
+    InterviewContext,
+    clean_skills,
+    clean_text,
+)
 
 MAX_METADATA_BYTES = 4096
 
@@ -141,11 +151,25 @@ class TokenResponse(CamelModel):
 
 
 class EndInterviewRequest(CamelModel):
+    """roomName ends that room's interview; candidateId alone (the seed's end-interview route may send
+    no roomName) ends the candidate's latest active interview."""
+
     model_config = ConfigDict(extra="ignore")
 
-    room_name: RoomName
+    room_name: RoomName | None = None
     candidate_id: Identifier | None = None
     reason: ShortText | None = None
+
+    @field_validator("room_name", mode="before")
+    @classmethod
+    def _empty_room_is_absent(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _names_an_interview(self) -> EndInterviewRequest:
+        if self.room_name is None and self.candidate_id is None:
+            raise ValueError("give roomName, or candidateId to end the candidate's active interview")
+        return self
 
 
 class EndInterviewResponse(CamelModel):
@@ -173,3 +197,126 @@ class ErrorResponse(BaseModel):
     success: bool = False
     detail: str
     error: ErrorDetail
+
+
+# -- the seed's other routes (DESIGN.md "Deviations and additions") ---------------------------------------
+
+# Values the seed's frontend fills in when it knows nothing; they would only make the greeting odd.
+_SEED_PLACEHOLDERS = {"candidate_name": {"candidate"}, "job_title": {"position"}}
+# Where the seed's other shapes carry a field: agent/join's names, and /api/send-candidate-details's
+# nested candidateProfile / jobInfo objects.
+_FALLBACKS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "candidateName": (("candidateProfile", "name"),),
+    "candidateSkills": (("candidateProfile", "skills"),),
+    "experience": (("candidateExperience",), ("candidateProfile", "experience")),
+    "jobTitle": (("jobInfo", "jobTitle"),),
+    "jobDepartment": (("department",), ("jobInfo", "department")),
+}
+
+
+def _lookup(data: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = data
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+class CandidateDetailsRequest(CamelModel):
+    """Body of POST /agent/candidate-details, flat (the seed's room page and invitation form) or nested
+    (its /api/send-candidate-details route). Only what InterviewContext keeps is read: the email, the
+    resume analysis, projects, summary, prompts and everything else are ignored, never stored or logged.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    room_name: RoomName
+    candidate_name: str | None = None
+    candidate_skills: str | list[str] | None = None
+    experience: str | int | float | None = None
+    job_title: str | None = None
+    job_department: str | None = None
+    interview_mode: str | None = None
+    difficulty_level: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _other_seed_shapes(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name, paths in _FALLBACKS.items():
+            if data.get(name) in (None, ""):
+                for path in paths:
+                    found = _lookup(data, path)
+                    if found not in (None, ""):
+                        data[name] = found
+                        break
+        return data
+
+    def context(self) -> InterviewContext:
+        """What is kept: each field cleaned to one line and capped; skills as a short list."""
+        fields = {
+            "candidate_name": clean_text(self.candidate_name, MAX_NAME_CHARS),
+            "job_title": clean_text(self.job_title, MAX_TITLE_CHARS),
+            "job_department": clean_text(self.job_department, MAX_DEPARTMENT_CHARS),
+            "skills": clean_skills(self.candidate_skills),
+            "experience": clean_text(self.experience, MAX_EXPERIENCE_CHARS),
+            "interview_mode": _setting(self.interview_mode),
+            "difficulty_level": _setting(self.difficulty_level),
+        }
+        for name, placeholders in _SEED_PLACEHOLDERS.items():
+            value = fields[name]
+            if isinstance(value, str) and value.casefold() in placeholders:
+                fields[name] = None
+        return InterviewContext.model_validate(fields)
+
+
+def _setting(value: str | None) -> str | None:
+    text = clean_text(value, MAX_SETTING_CHARS)
+    return text.lower() if text else None
+
+
+class InterviewContextView(CamelModel):
+    candidate_name: str | None = None
+    job_title: str | None = None
+    job_department: str | None = None
+    skills: list[str] = Field(default_factory=list)
+    experience: str | None = None
+    interview_mode: str | None = None
+    difficulty_level: str | None = None
+
+
+class CandidateDetailsResponse(CamelModel):
+    """What the room's context holds now (after merging this post), and its interview's state if any."""
+
+    status: Literal["success"] = "success"
+    success: bool = True
+    room_name: str
+    context: InterviewContextView
+    interview_state: str | None = None
+
+
+class CandidateJoinedRequest(CamelModel):
+    """Body of POST /api/candidate-joined: {sessionId, roomId, candidateName, candidateEmail}. Only the
+    room is read; presence comes from LiveKit's webhooks, and the name and email are not kept."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    room_name: RoomName = Field(validation_alias=AliasChoices("roomName", "roomId", "room_name"))
+
+
+class CandidateJoinedResponse(CamelModel):
+    status: Literal["success"] = "success"
+    success: bool = True
+    acknowledged: bool = True
+    room_name: str
+    interview_status: Literal["active", "completed", "abandoned", "failed", "not_found"]
+    interview_id: str | None = None
+    state: str | None = None
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+    service: str
