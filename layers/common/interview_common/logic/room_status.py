@@ -34,7 +34,7 @@ def interview_status(store: InterviewStore, candidate_id: str) -> InterviewStatu
     if interview is None:
         return InterviewStatusResponse(status="not_found")
     return InterviewStatusResponse(
-        status=public_status(interview.state),  # type: ignore[arg-type]
+        status=public_status(interview.state),
         room_name=interview.room_name,
         interview_id=interview.interview_id,
         agent_connected=interview.agent_connected,
