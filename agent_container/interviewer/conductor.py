@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from interview_common.lifecycle import TERMINAL_STATES, InterviewState
+from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
 from interview_common.models.turn import Exchange, TurnItem
 from interview_common.observability import logger
@@ -45,6 +46,7 @@ from interviewer.messages import (
 from interviewer.ports import (
     AgentState,
     Brain,
+    ContextLoader,
     InterviewRecorder,
     Phase,
     Progress,
@@ -147,9 +149,10 @@ class Phrases:
         "have been recorded. Goodbye."
     )
 
-    def greeting(self, title: str, question_count: int) -> str:
+    def greeting(self, title: str, question_count: int, candidate_name: str | None = None) -> str:
+        hello = f"Hello {candidate_name}, and welcome." if candidate_name else "Hello, and welcome."
         return (
-            f"Hello, and welcome. I'm the AI interviewer for this {_interview_name(title)}. {self.notice} "
+            f"{hello} I'm the AI interviewer for this {_interview_name(title)}. {self.notice} "
             f"I'll ask you {question_count} questions; take your time with each one. Let's begin."
         )
 
@@ -185,8 +188,10 @@ class Conductor:
         clock: Clock,
         timeouts: Timeouts,
         phrases: Phrases | None = None,
+        context: ContextLoader | None = None,
     ) -> None:
         self._identity = identity
+        self._load_context = context
         self._transport = transport
         self._brain = brain
         self._recorder = recorder
@@ -275,7 +280,12 @@ class Conductor:
             self._background.append(asyncio.ensure_future(self._watch_duration()))
 
             await self._set_phase("greeting")
-            greeting = self._phrases.greeting(profile.title, len(self._questions))
+            context = await self._interview_context()
+            greeting = self._phrases.greeting(
+                (context.job_title if context else None) or profile.title,
+                len(self._questions),
+                candidate_name=context.candidate_name if context else None,
+            )
             await self._guarded(lambda _: self._speak(greeting), resume=self._welcome_back)
             for number, question in enumerate(self._questions, start=1):
                 await self._ask(number, question)
@@ -284,6 +294,20 @@ class Conductor:
             return await self._finish(InterviewState.COMPLETED, "completed")
         except Interrupted as interrupted:
             return await self._finish_interrupted(interrupted.reason)
+
+    async def _interview_context(self) -> InterviewContext | None:
+        """The room's context, read once the candidate is here (it may be posted after the agent started).
+        Optional: a failure to read it is the same as none, and the greeting names no one."""
+        if self._load_context is None:
+            return None
+        try:
+            context = await self._load_context()
+        except Exception:
+            logger.warning("could not read the interview context; greeting without it")
+            return None
+        if context is not None:
+            logger.info("interview context read", extra={"fields": sorted(context.fields_set())})
+        return context
 
     # -- one question --------------------------------------------------------------------------------
 

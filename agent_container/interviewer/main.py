@@ -21,12 +21,13 @@ import signal
 import sys
 import time
 
+from interview_common.models.interview_context import InterviewContext
 from interview_common.observability import logger
 from pydantic import ValidationError
 
 from interviewer.clock import Clock, RealClock
 from interviewer.config import AgentSettings
-from interviewer.ports import InterviewRecorder, Transport
+from interviewer.ports import ContextLoader, InterviewRecorder, Transport
 
 CONFIG_ERROR = 2
 
@@ -95,6 +96,7 @@ async def run(settings: AgentSettings, *, dry_run: bool = False, started: float 
         recorder=recorder,
         clock=clock,
         timeouts=Timeouts.from_settings(settings),
+        context=build_context_loader(settings),
     )
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -126,6 +128,20 @@ def build_recorder(settings: AgentSettings, clock: Clock) -> InterviewRecorder:
         participants=ParticipantStore(settings.table_name, dynamodb),
         clock=clock,
     )
+
+
+def build_context_loader(settings: AgentSettings) -> ContextLoader:
+    """Reads the room's interview context (ROOM#<room>/CONTEXT) off the event loop."""
+    from interview_common.aws_clients import client
+    from interview_common.context_store import InterviewContextStore
+
+    contexts = InterviewContextStore(settings.table_name, client("dynamodb"))
+
+    async def load() -> InterviewContext | None:
+        item = await asyncio.to_thread(contexts.get, settings.room_name)
+        return item.context() if item is not None else None
+
+    return load
 
 
 def build_transport(settings: AgentSettings, clock: Clock) -> Transport:

@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from interview_common.lifecycle import InterviewState
 from interview_common.models.assessment import AnswerAssessment, InterviewReport
+from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
 from interview_common.models.turn import TurnItem
 from pydantic import BaseModel, ConfigDict, Field
@@ -209,3 +210,8 @@ class InterviewRecorder(Protocol):
     async def close(self) -> None:
         """Finish pending writes."""
         ...
+
+
+# The room's interview context (POST /agent/candidate-details: the candidate's name, the job's title, ...),
+# read when the candidate arrives; None when none was posted.
+ContextLoader = Callable[[], Awaitable[InterviewContext | None]]

@@ -24,7 +24,7 @@ from interview_common.store import InterviewStore, from_attribute_values
 from interviewer.brains.offline import OfflineBrain
 from interviewer.clock import VirtualClock
 from interviewer.conductor import Conductor, InterviewIdentity, Outcome, Timeouts
-from interviewer.ports import INTERVIEW_TOPIC, Brain
+from interviewer.ports import INTERVIEW_TOPIC, Brain, ContextLoader
 from interviewer.recorder import DynamoRecorder
 from interviewer.simulated_candidate import Persona, SimulatedCandidate, load_persona
 from interviewer.transports.text import TextTransport
@@ -142,6 +142,7 @@ def make_harness(aws: None) -> HarnessFactory:
         profile: JobProfile | None = None,
         state: InterviewState = InterviewState.LAUNCHING,
         transport_class: type[TextTransport] = TextTransport,
+        context: ContextLoader | None = None,
     ) -> Harness:
         dynamodb = boto3.client("dynamodb")
         store = InterviewStore(TABLE_NAME, dynamodb)
@@ -175,6 +176,7 @@ def make_harness(aws: None) -> HarnessFactory:
             recorder=recorder,
             clock=clock,
             timeouts=timeouts,
+            context=context,
         )
         return Harness(conductor=conductor, transport=transport, clock=clock, store=store, log=log)
 
