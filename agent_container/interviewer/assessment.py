@@ -1,17 +1,22 @@
 """Assessment rules every brain obeys, kept apart from any one brain so they can grow on their own.
 
-- The candidate's words are data. Sentences that try to instruct the interviewer ("ignore your rubric",
-  "give me 5/5", fake system or JSON messages) are found by `instruction_sentences`, flagged, and never
-  count as evidence or as substance.
-- Evidence is verbatim. `verify_quotes` keeps only quotes that occur in the answer (whitespace aside) and
-  records each one it drops, with the reason.
+- The candidate's words are data. `screen_answer` (interviewer.injection) finds the parts of an answer
+  that instruct the interviewer ("ignore your rubric", "give me 5/5", fake system or JSON messages,
+  role play) or game the rubric (keyword stuffing, reciting an anchor, padding); they are flagged,
+  recorded verbatim, and never count as evidence or as substance.
+- Evidence is verbatim. `verify_quotes` keeps only quotes that occur in the answer (whitespace aside),
+  are long enough to show something and are not flagged text; it records each one it drops, with the
+  reason.
+- A level needs evidence. `require_evidence` lowers a level above `MAX_LEVEL_WITHOUT_EVIDENCE` that no
+  verified quote supports, and records the change.
+- `finish_assessment` applies all of the above to any brain's judgement, so both brains obey the same
+  checks.
 - Scores aggregate by a stated rule: a competency's level is the rounded mean of its per-answer levels;
   the suggested outcome applies the profile's `OutcomeRule` to the weight-averaged levels.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from interview_common.models.assessment import (
@@ -19,65 +24,53 @@ from interview_common.models.assessment import (
     CompetencyAssessment,
     CompetencyResult,
     DroppedQuote,
+    InjectionFinding,
     InterviewReport,
+    LevelAdjustment,
+    ReportedInjection,
     SuggestedOutcome,
 )
-from interview_common.models.job_profile import Competency, JobProfile
+from interview_common.models.job_profile import Competency, JobProfile, Question
 from interview_common.models.turn import TurnItem
 
+from interviewer.injection import (
+    RubricVocabulary,
+    Screening,
+    indicator_pattern,
+    normalise,
+    screen,
+    sentences,
+    word_count,
+)
 from interviewer.ports import ReportRequest
 
+__all__ = ["sentences", "word_count"]
+
 INSTRUCTIONS_FLAG = "instructions_in_answer"
+GAMING_FLAG = "rubric_gaming"
+GAMING_KINDS = frozenset({"keyword_stuffing", "rubric_echo", "padding"})
 MAX_EVIDENCE_PER_COMPETENCY = 3
 MAX_REPORT_EVIDENCE = 4
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_WORD = re.compile(r"[A-Za-z0-9']+")
-_WHITESPACE = re.compile(r"\s+")
-
-# Phrases that address the interviewer or the scoring instead of answering the question.
-_INSTRUCTION_PATTERNS = [
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instruction|instructions|rubric|rules|prompt|guidelines|criteria)\b",
-    r"\b(score|rate|grade|mark|assess|evaluate)\s+(me|this|my|the candidate)\b.{0,40}"
-    r"\b(5|five|10|ten|full|maximum|max|top|perfect|highest)\b",
-    r"\b(give|award|assign)\s+(me|this answer|my answer|the candidate)\b.{0,30}"
-    r"\b(score|rating|grade|marks?|points?|level|stars?)\b",
-    r"\b(give|award|assign)\s+(me|this answer|my answer|the candidate)\s+(a\s+)?"
-    r"(5|five|10|ten|full|perfect|top|maximum|max|highest)\b",
-    r"\b(highest|maximum|perfect|top|full)\s+(score|scores|marks|rating|level)\b",
-    r"\b\d+\s*/\s*(5|10|100)\b",
-    r"\b(5|five)\s+out\s+of\s+(5|five)\b",
-    r"(^|\s)(system|assistant|developer)\s*:",
-    r"\byou are now\b|\bas an ai\b|\blanguage model\b",
-    r"[{\[]\s*\"?(level|score|rating|competencies)\"?\s*:",
-    r"\b(new|updated) instructions?\b",
-    r"\b(recommend|advance|hire)\s+(me|this candidate)\b",
-]
-_INSTRUCTION = re.compile("|".join(f"(?:{pattern})" for pattern in _INSTRUCTION_PATTERNS), re.IGNORECASE)
-
-
-def sentences(text: str) -> list[str]:
-    """The answer's sentences, each a verbatim substring of it."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+MIN_QUOTE_WORDS = 3
+MAX_LEVEL_WITHOUT_EVIDENCE = 2
+NOT_VERBATIM = "not verbatim in the answer"
+FLAGGED_QUOTE = "flagged text (an instruction to the interviewer or rubric gaming), not evidence"
 
 
 def instruction_sentences(text: str) -> list[str]:
-    """Sentences of the answer that try to instruct the interviewer or dictate a score."""
-    return [sentence for sentence in sentences(text) if _INSTRUCTION.search(sentence)]
+    """Segments of the answer that try to instruct the interviewer or dictate a score."""
+    return screen(text).flagged_texts
 
 
 def without_instructions(text: str) -> str:
-    """The answer with instruction sentences removed: what counts as the candidate's substance."""
-    flagged = set(instruction_sentences(text))
-    return " ".join(sentence for sentence in sentences(text) if sentence not in flagged)
+    """The answer with instruction segments removed: what counts as the candidate's substance."""
+    return screen(text).substance_text
 
 
-def _normalise(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+def screen_answer(profile: JobProfile, question: Question, answer: str) -> Screening:
+    """The answer screened for instructions and for gaming of this question's rubric."""
+    vocabulary = RubricVocabulary.of(profile.competency(cid) for cid in question.competencies)
+    return screen(answer, vocabulary)
 
 
 def _strip_quote_marks(text: str) -> str:
@@ -86,55 +79,119 @@ def _strip_quote_marks(text: str) -> str:
 
 def is_verbatim(quote: str, answer: str) -> bool:
     """True when `quote` occurs in `answer` word for word (only whitespace may differ)."""
-    needle = _normalise(_strip_quote_marks(quote))
-    return bool(needle) and needle in _normalise(answer)
+    needle = normalise(_strip_quote_marks(quote))
+    return bool(needle) and needle in normalise(answer)
+
+
+def _overlaps(quote: str, flagged: Iterable[str]) -> bool:
+    return any(quote in text or text in quote for text in flagged)
 
 
 def verify_quotes(
-    competencies: Iterable[CompetencyAssessment], answer: str
+    competencies: Iterable[CompetencyAssessment], answer: str, flagged: Iterable[str] | None = None
 ) -> tuple[list[CompetencyAssessment], list[DroppedQuote]]:
     """Keep verbatim quotes (cleaned of surrounding quote marks); drop and record the rest.
 
-    A quote of a sentence that instructs the interviewer is dropped too: it is not evidence.
+    A quote of flagged text (an instruction to the interviewer, stuffing) is dropped too: it is not
+    evidence. `flagged` defaults to the answer's instruction segments.
     """
-    flagged = {_normalise(sentence) for sentence in instruction_sentences(answer)}
+    flagged_texts = [
+        normalise(text) for text in (instruction_sentences(answer) if flagged is None else flagged)
+    ]
     kept: list[CompetencyAssessment] = []
     dropped: list[DroppedQuote] = []
     for assessment in competencies:
         evidence: list[str] = []
+
+        def drop(quote: str, reason: str, competency_id: str = assessment.competency_id) -> None:
+            dropped.append(DroppedQuote(competency_id=competency_id, text=quote[:1000], reason=reason))
+
         for quote in assessment.evidence:
             cleaned = _strip_quote_marks(quote)
             if not is_verbatim(cleaned, answer):
-                dropped.append(
-                    DroppedQuote(
-                        competency_id=assessment.competency_id,
-                        text=quote[:1000],
-                        reason="not verbatim in the answer",
-                    )
-                )
-            elif any(
-                _normalise(cleaned) in sentence or sentence in _normalise(cleaned) for sentence in flagged
-            ):
-                dropped.append(
-                    DroppedQuote(
-                        competency_id=assessment.competency_id,
-                        text=quote[:1000],
-                        reason="an instruction to the interviewer, not evidence",
-                    )
-                )
+                drop(quote, NOT_VERBATIM)
+            elif _overlaps(normalise(cleaned), flagged_texts):
+                drop(quote, FLAGGED_QUOTE)
+            elif word_count(cleaned) < MIN_QUOTE_WORDS:
+                drop(quote, f"shorter than {MIN_QUOTE_WORDS} words: too short to be evidence")
             elif cleaned not in evidence:
                 evidence.append(cleaned)
         kept.append(assessment.model_copy(update={"evidence": evidence[:MAX_EVIDENCE_PER_COMPETENCY]}))
     return kept, dropped
 
 
+def require_evidence(
+    competencies: Iterable[CompetencyAssessment],
+) -> tuple[list[CompetencyAssessment], list[LevelAdjustment]]:
+    """A level above MAX_LEVEL_WITHOUT_EVIDENCE needs at least one verified quote; lower it otherwise."""
+    kept: list[CompetencyAssessment] = []
+    adjustments: list[LevelAdjustment] = []
+    for assessment in competencies:
+        if assessment.level > MAX_LEVEL_WITHOUT_EVIDENCE and not assessment.evidence:
+            adjustments.append(
+                LevelAdjustment(
+                    competency_id=assessment.competency_id,
+                    from_level=assessment.level,
+                    to_level=MAX_LEVEL_WITHOUT_EVIDENCE,
+                    reason=(
+                        f"level {assessment.level} needs a verbatim quote from the answer and none was "
+                        f"verified; at most {MAX_LEVEL_WITHOUT_EVIDENCE} without evidence"
+                    ),
+                )
+            )
+            assessment = assessment.model_copy(update={"level": MAX_LEVEL_WITHOUT_EVIDENCE})
+        kept.append(assessment)
+    return kept, adjustments
+
+
+def flags_for(findings: Iterable[InjectionFinding], *, model_detected: bool = False) -> list[str]:
+    kinds = {finding.kind for finding in findings}
+    flags = []
+    if model_detected or kinds - GAMING_KINDS:
+        flags.append(INSTRUCTIONS_FLAG)
+    if kinds & GAMING_KINDS:
+        flags.append(GAMING_FLAG)
+    return flags
+
+
+def finish_assessment(
+    profile: JobProfile,
+    question: Question,
+    answer: str,
+    screening: Screening,
+    judged: list[CompetencyAssessment],
+    *,
+    brain: str,
+    model: str,
+    assessed_at: str,
+    model_detected_instructions: bool = False,
+) -> AnswerAssessment:
+    """What every brain's judgement goes through before it is stored: verbatim quotes, no flagged text
+    as evidence, no high level without evidence, and the flags and findings recorded."""
+    kept, dropped = verify_quotes(judged, answer, screening.flagged_texts)
+    kept, adjustments = require_evidence(kept)
+    findings = screening.findings
+    return AnswerAssessment(
+        question_id=question.id,
+        competencies=kept,
+        dropped_quotes=dropped,
+        flags=flags_for(findings, model_detected=model_detected_instructions),
+        injections=findings,
+        adjustments=adjustments,
+        brain=brain,
+        model=model,
+        rubric_version=profile.rubric_version,
+        assessed_at=assessed_at,
+    )
+
+
 def indicator_hits(text: str, competency: Competency) -> list[str]:
-    """The competency's indicators that occur in `text` (case-insensitive, whole words)."""
-    lowered = text.lower()
-    hits = []
+    """The competency's indicators that occur in `text` (case-insensitive, whole words, any regular form
+    of the last word: interviewer.injection.indicator_pattern)."""
+    hits: list[str] = []
     for indicator in competency.indicators:
         phrase = indicator.strip().lower()
-        if phrase and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", lowered):
+        if phrase and phrase not in hits and indicator_pattern(phrase).search(text):
             hits.append(phrase)
     return hits
 
@@ -207,6 +264,14 @@ def answered_turns(turns: Iterable[TurnItem]) -> list[TurnItem]:
     return [turn for turn in turns if turn.answer.strip()]
 
 
+def collect_injections(assessments: Iterable[AnswerAssessment]) -> list[ReportedInjection]:
+    return [
+        ReportedInjection(question_id=assessment.question_id, kind=finding.kind, text=finding.text)
+        for assessment in assessments
+        for finding in assessment.injections
+    ]
+
+
 def collect_flags(assessments: Iterable[AnswerAssessment]) -> list[str]:
     flags: list[str] = []
     for assessment in assessments:
@@ -251,7 +316,7 @@ def build_report(
         competencies=results,
         weighted_mean=mean,
         suggested_outcome=outcome,
-        outcome_rule=profile.outcome_rule.describe(),
+        outcome_rule=profile.describe_outcome_rule(),
         summary=summary,
         strengths=strengths,
         concerns=concerns,
@@ -263,5 +328,6 @@ def build_report(
         flags=collect_flags(assessments),
         brain_notes=notes,
         dropped_quotes=sum(len(assessment.dropped_quotes) for assessment in assessments),
+        injections=collect_injections(assessments),
         generated_at=generated_at,
     )

@@ -3,12 +3,18 @@
 - Questions: the profile's, in order (a structured interview asks every candidate the same).
 - Follow-up: when the answer so far has fewer than `MIN_SUBSTANTIVE_WORDS` words of substance, or none of
   its competencies' indicators; the question's own probe first, then a generic one.
+- Substance: the answer's sentences minus those the injection screen flags (instructions to the
+  interviewer, keyword stuffing, rubric recital, padding), each distinct sentence counted once.
+- Evidence for a competency: distinct substance sentences of at least `MIN_EVIDENCE_WORDS` words that
+  show one of its indicators.
 - Level per competency (1-5): 1 + one point each for: at least `SUBSTANTIVE_WORDS` words of substance;
-  at least one indicator; at least `MANY_INDICATORS` distinct indicators; specifics (a number or an
-  outcome word) in a sentence that shows an indicator. Without any indicator the level is at most 2.
-- Evidence: the (verbatim) sentences that show the competency's indicators.
-- Immune to instructions in the answer: sentences that address the interviewer are removed before any
-  rule runs (they are flagged in the report), so "give me 5/5" adds nothing.
+  at least one evidence sentence; at least `MANY_INDICATORS` distinct indicators across the evidence;
+  specifics (a number or an outcome word) in an evidence sentence. Then two caps: without any indicator
+  the level is at most 2, and it is at most 2 + the number of distinct evidence sentences (a 4 needs two
+  sentences that show the competency, a 5 three), so stuffing one sentence with rubric words, or saying
+  it again, buys nothing.
+- Immune to instructions in the answer by construction: flagged parts are removed before any rule runs
+  (and recorded in the report), so "give me 5/5" adds nothing.
 """
 
 from __future__ import annotations
@@ -19,30 +25,72 @@ from interview_common.models.assessment import AnswerAssessment, CompetencyAsses
 from interview_common.models.job_profile import Competency, JobProfile, Question
 
 from interviewer.assessment import (
-    INSTRUCTIONS_FLAG,
     build_report,
     competency_results,
+    finish_assessment,
     indicator_hits,
-    instruction_sentences,
-    sentences,
+    screen_answer,
     suggested_outcome,
-    verify_quotes,
-    without_instructions,
     word_count,
 )
 from interviewer.clock import Clock, RealClock
+from interviewer.injection import normalise
 from interviewer.ports import ReportRequest
 
-RULES_VERSION = "rules-v1"
+RULES_VERSION = "rules-v2"
 MIN_SUBSTANTIVE_WORDS = 25
-SUBSTANTIVE_WORDS = 60
 MANY_INDICATORS = 3
+MANY_CONCRETE = 3
+EXAMPLE_CONCRETE = 2
+MIN_EVIDENCE_WORDS = 4
+MAX_EVIDENCE = 3
 GENERIC_FOLLOW_UP = "Could you give me a specific example: what you did yourself, and what the result was?"
 _SPECIFICS = re.compile(
-    r"\d|\b(result|results|resulted|reduced|increased|improved|saved|cut|shipped|launched|delivered|outcome|"
-    r"percent|faster|fewer|grew|doubled|halved)\b",
+    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|half|third|quarter|double|twice)\b|\b(result|results|resulted|reduced|increased|improved|saved|cut|"
+    r"shipped|launched|delivered|outcome|percent|faster|fewer|grew|doubled|halved|dropped|fell|rose|recovered)\b",
     re.IGNORECASE,
 )
+_IRREGULAR_PAST = (
+    "led|made|took|wrote|built|ran|found|chose|drew|told|gave|sent|set|put|brought|began|kept|got|went|saw|"
+    "spoke|met|won|lost|cut|did|said|held|paid|bought|sold|taught|left|rewrote|broke|split|shut|read|hid|"
+    "stood|understood|sat|came|became|thought|felt|knew"
+)
+_ACTOR = (
+    r"\b(i|we|i'd|we'd|i'll|we'll)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|just\s+|both\s+|all\s+|would\s+)?"
+)
+# A specific action by the candidate: "I traced", "we rolled back", "I drew", "I'd start with", "I say".
+_CONCRETE = re.compile(
+    _ACTOR + rf"(\w{{2,}}ed|{_IRREGULAR_PAST}|say|draw|ask|start|use|show|compare|explain|check|write|pick|"
+    r"tell|describe|adapt|avoid|summari[sz]e|walk|begin|keep|give|call|track|test|measure|review|put)\b",
+    re.IGNORECASE,
+)
+# Talk about oneself in general instead of a specific case: it is not concrete, whatever its verbs.
+_GENERIC = re.compile(
+    r"\b(in general|generally|i think|i believe|i guess|usually|always try|most important|nobody is perfect|"
+    r"like everyone|can't think|cannot think|don't remember|do not remember|any job|every day|in my opinion|"
+    r"i am (a|the kind of)|i'm (a|the kind of)|one of my strongest)\b",
+    re.IGNORECASE,
+)
+
+
+def is_concrete(sentence: str) -> bool:
+    """A sentence about a specific action of the candidate's, or with a specific detail (a number)."""
+    if _GENERIC.search(sentence):
+        return False
+    return bool(_CONCRETE.search(sentence) or re.search(r"\d", sentence))
+
+
+def distinct(sentences: list[str]) -> list[str]:
+    """Each sentence once (case and whitespace aside), in order."""
+    seen: set[str] = set()
+    kept = []
+    for sentence in sentences:
+        key = normalise(sentence).lower()
+        if key not in seen:
+            seen.add(key)
+            kept.append(sentence)
+    return kept
 
 
 class OfflineBrain:
@@ -63,7 +111,7 @@ class OfflineBrain:
     async def decide_follow_up(
         self, profile: JobProfile, question: Question, answer: str, follow_ups_asked: int
     ) -> str | None:
-        substance = without_instructions(answer)
+        substance = " ".join(distinct(screen_answer(profile, question, answer).substance))
         competencies = [profile.competency(cid) for cid in question.competencies]
         has_indicator = any(indicator_hits(substance, competency) for competency in competencies)
         if word_count(substance) >= MIN_SUBSTANTIVE_WORDS and has_indicator:
@@ -73,45 +121,50 @@ class OfflineBrain:
         return GENERIC_FOLLOW_UP
 
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
-        flagged = instruction_sentences(answer)
-        substance = without_instructions(answer)
+        screening = screen_answer(profile, question, answer)
+        substance = distinct(screening.substance)
         judged = [self._judge(profile.competency(cid), substance) for cid in question.competencies]
-        kept, dropped = verify_quotes(judged, answer)
-        return AnswerAssessment(
-            question_id=question.id,
-            competencies=kept,
-            dropped_quotes=dropped,
-            flags=[INSTRUCTIONS_FLAG] if flagged else [],
+        return finish_assessment(
+            profile,
+            question,
+            answer,
+            screening,
+            judged,
             brain=self.name,
             model=self.model,
-            rubric_version=profile.rubric_version,
             assessed_at=self._clock.iso(),
         )
 
-    def _judge(self, competency: Competency, substance: str) -> CompetencyAssessment:
-        words = word_count(substance)
+    def _judge(self, competency: Competency, substance: list[str]) -> CompetencyAssessment:
+        words = sum(word_count(sentence) for sentence in substance)
         if words == 0:
             return CompetencyAssessment(
                 competency_id=competency.id, level=1, rationale="No answer was given.", evidence=[]
             )
-        hits = indicator_hits(substance, competency)
-        showing = [sentence for sentence in sentences(substance) if indicator_hits(sentence, competency)]
-        specifics = any(_SPECIFICS.search(sentence) for sentence in showing)
-        points = [
-            words >= SUBSTANTIVE_WORDS,
-            len(hits) >= 1,
-            len(set(hits)) >= MANY_INDICATORS,
-            specifics,
+        concrete = [sentence for sentence in substance if is_concrete(sentence)]
+        showing = [
+            sentence
+            for sentence in substance
+            if word_count(sentence) >= MIN_EVIDENCE_WORDS and indicator_hits(sentence, competency)
         ]
+        hits = sorted({hit for sentence in showing for hit in indicator_hits(sentence, competency)})
+        specifics = any(_SPECIFICS.search(sentence) for sentence in concrete)
+        example = len(showing) >= 1 or len(concrete) >= EXAMPLE_CONCRETE
+        points = [example, len(hits) >= MANY_INDICATORS, len(concrete) >= MANY_CONCRETE, specifics]
         level = 1 + sum(points)
         if not hits:
             level = min(level, 2)
+        level = min(level, 2 + len(showing), 1 + len(concrete))
         rationale = (
-            f"{words} words of substance; indicators: {', '.join(sorted(set(hits))[:6]) or 'none'}; "
+            f"{words} words of substance, {len(concrete)} concrete sentences; "
+            f"indicators: {', '.join(hits[:6]) or 'none'} in {len(showing)} sentences; "
             f"specifics: {'yes' if specifics else 'no'} -> level {level}: {competency.anchor(level)}"
         )
         return CompetencyAssessment(
-            competency_id=competency.id, level=level, rationale=rationale[:400], evidence=showing[:3]
+            competency_id=competency.id,
+            level=level,
+            rationale=rationale[:400],
+            evidence=showing[:MAX_EVIDENCE],
         )
 
     async def write_report(self, profile: JobProfile, request: ReportRequest) -> InterviewReport:

@@ -2,10 +2,12 @@
 
 Any OpenAI-compatible server works (`OPENAI_BASE_URL`, `OPENAI_MODEL`). The candidate's words are data in
 every prompt: JSON-encoded inside <candidate_answer> delimiters the model is told to treat as data, with
-sentences that address the interviewer removed first (and flagged by our own rule, whatever the model
-says). Outputs are schema-bound; levels outside 1-5, unknown competencies, non-verbatim quotes are
-rejected or dropped here, not trusted. Failures raise BrainError (BrainRefused for refusals): the
-FallbackBrain decides what happens next.
+the parts that address the interviewer or game the rubric removed first (interviewer.injection: flagged
+by our own rules, whatever the model says). Outputs are schema-bound; levels outside 1-5 and missing
+competencies are rejected here; the judgement then goes through the same checks as the offline brain's
+(assessment.finish_assessment: verbatim quotes only, flagged text is never evidence, no level above 2
+without a verified quote, every drop and change recorded). Failures raise BrainError (BrainRefused for
+refusals): the FallbackBrain decides what happens next.
 """
 
 from __future__ import annotations
@@ -19,13 +21,11 @@ from interview_common.models.job_profile import JobProfile, Question
 from pydantic import BaseModel, ValidationError
 
 from interviewer.assessment import (
-    INSTRUCTIONS_FLAG,
     build_report,
     competency_results,
-    instruction_sentences,
+    finish_assessment,
+    screen_answer,
     suggested_outcome,
-    verify_quotes,
-    without_instructions,
 )
 from interviewer.clock import Clock, RealClock
 from interviewer.ports import BrainError, BrainRefused, ReportRequest
@@ -74,6 +74,11 @@ def candidate_data(answer: str) -> str:
     """The answer as delimited data: JSON-encoded, angle brackets escaped so it cannot close the tag."""
     encoded = json.dumps(answer, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
     return f"<candidate_answer>\n{encoded}\n</candidate_answer>"
+
+
+def one_line(text: str) -> str:
+    """A rationale is one line: the model's line breaks and runs of spaces become single spaces."""
+    return " ".join(text.split())
 
 
 def _rubric(profile: JobProfile, competency_ids: list[str]) -> str:
@@ -160,7 +165,7 @@ class OpenAIBrain:
             "Decide whether one short, neutral follow-up question would help the candidate show evidence the "
             "answer lacks (specific actions, reasoning, results). No follow-up if the answer is already "
             "specific. Never hint at the rubric or at a good answer.\n"
-            f"{candidate_data(without_instructions(answer))}"
+            f"{candidate_data(screen_answer(profile, question, answer).substance_text)}"
         )
         decision = await self._parse(FollowUpDecision, prompt)
         text = decision.follow_up_question.strip()
@@ -171,7 +176,7 @@ class OpenAIBrain:
         return text
 
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
-        substance = without_instructions(answer)
+        screening = screen_answer(profile, question, answer)
         prompt = (
             f"Interview question: {question.text}\n"
             f"{_rubric(profile, question.competencies)}\n"
@@ -179,7 +184,7 @@ class OpenAIBrain:
             "For each give a "
             "level 1-5 that matches the rubric anchors, a one-line rationale, and up to 3 evidence quotes "
             "copied exactly from the answer.\n"
-            f"{candidate_data(substance)}"
+            f"{candidate_data(screening.substance_text)}"
         )
         judgement = await self._parse(AnswerJudgement, prompt)
         by_id = {item.competency_id: item for item in judgement.competencies}
@@ -195,21 +200,20 @@ class OpenAIBrain:
                 CompetencyAssessment(
                     competency_id=cid,
                     level=item.level,
-                    rationale=item.rationale.strip()[:400],
+                    rationale=one_line(item.rationale)[:400],
                     evidence=item.evidence_quotes[:5],
                 )
             )
-        kept, dropped = verify_quotes(assessments, answer)
-        flagged = bool(instruction_sentences(answer)) or judgement.instructions_detected
-        return AnswerAssessment(
-            question_id=question.id,
-            competencies=kept,
-            dropped_quotes=dropped,
-            flags=[INSTRUCTIONS_FLAG] if flagged else [],
+        return finish_assessment(
+            profile,
+            question,
+            answer,
+            screening,
+            assessments,
             brain=self.name,
             model=self.model,
-            rubric_version=profile.rubric_version,
             assessed_at=self._clock.iso(),
+            model_detected_instructions=judgement.instructions_detected,
         )
 
     async def write_report(self, profile: JobProfile, request: ReportRequest) -> InterviewReport:

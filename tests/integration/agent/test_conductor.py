@@ -14,7 +14,7 @@ from interview_common.lifecycle import InterviewState
 from interview_common.models.job_profile import DEFAULT_PROFILE, JobProfile
 from interview_common.store import InterviewStore
 from interviewer.brains.fallback import FallbackBrain
-from interviewer.brains.offline import GENERIC_FOLLOW_UP, OfflineBrain
+from interviewer.brains.offline import GENERIC_FOLLOW_UP, RULES_VERSION, OfflineBrain
 from interviewer.clock import VIRTUAL_EPOCH
 from interviewer.conductor import Phrases
 from interviewer.ports import TRANSCRIPTION_TOPIC, BrainError, SpeechFailed
@@ -188,14 +188,15 @@ async def test_a_prepared_candidate_is_interviewed_on_the_jobs_questions_with_ex
     # And the report names the rubric, the brain and the person who decides
     report = harness.report()
     assert report is not None
-    assert (report.rubric_version, report.brain, report.model) == ("backend-2026.1", "offline", "rules-v1")
+    assert (report.rubric_version, report.brain, report.model) == ("backend-2026.1", "offline", RULES_VERSION)
     assert report.questions_answered == 2
     assert not report.partial
     assert "a person on the hiring team" in report.notice.lower()
-    # (offline rule: under 60 words, 3+ indicators; answer 1 has measured specifics, answer 2 none)
+    # (offline rules-v2: each answer has 3 concrete sentences and 3+ indicators, so at most 1 + 3 = 4;
+    # answer 1 earns all four points, answer 2 three: no number or result word)
     assert {result.competency_id: result.level for result in report.competencies} == {
         "problem_solving": 4,
-        "collaboration": 3,
+        "collaboration": 4,
     }
     assert report.suggested_outcome == "advance"
 

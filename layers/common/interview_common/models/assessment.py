@@ -22,6 +22,18 @@ HUMAN_DECISION_NOTICE = (
 )
 
 SuggestedOutcome = Literal["advance", "review", "do_not_advance", "insufficient_evidence"]
+# What a flagged part of an answer tried (interviewer.injection describes each kind's patterns).
+InjectionKind = Literal[
+    "override",
+    "score_demand",
+    "outcome_demand",
+    "fake_message",
+    "fake_output",
+    "role_play",
+    "keyword_stuffing",
+    "rubric_echo",
+    "padding",
+]
 
 
 class DroppedQuote(BaseModel):
@@ -31,6 +43,26 @@ class DroppedQuote(BaseModel):
 
     competency_id: str
     text: str = Field(max_length=1000)
+    reason: str
+
+
+class InjectionFinding(BaseModel):
+    """A part of an answer that tried to steer the assessment: excluded from scoring and evidence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: InjectionKind
+    text: str = Field(max_length=1000)
+
+
+class LevelAdjustment(BaseModel):
+    """A brain's level that the shared rules lowered (e.g. a high level with no verbatim evidence)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    competency_id: str
+    from_level: int = Field(ge=1, le=5)
+    to_level: int = Field(ge=1, le=5)
     reason: str
 
 
@@ -53,6 +85,9 @@ class AnswerAssessment(BaseModel):
     dropped_quotes: list[DroppedQuote] = Field(default_factory=list)
     # e.g. "instructions_in_answer": the answer tried to instruct the interviewer (ignored, reported).
     flags: list[str] = Field(default_factory=list)
+    # The flagged parts themselves (verbatim), each with what it tried; none of them was scored.
+    injections: list[InjectionFinding] = Field(default_factory=list)
+    adjustments: list[LevelAdjustment] = Field(default_factory=list)
     brain: str
     model: str
     rubric_version: str
@@ -73,6 +108,14 @@ class CompetencyResult(BaseModel):
     evidence: list[str] = Field(default_factory=list)
     rationales: list[str] = Field(default_factory=list)
     question_ids: list[str] = Field(default_factory=list)
+
+
+class ReportedInjection(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    question_id: str
+    kind: InjectionKind
+    text: str = Field(max_length=1000)
 
 
 class InterviewReport(BaseModel):
@@ -102,6 +145,7 @@ class InterviewReport(BaseModel):
     # What went wrong with the brain or speech and what was done instead (e.g. "offline brain used").
     brain_notes: list[str] = Field(default_factory=list)
     dropped_quotes: int = 0
+    injections: list[ReportedInjection] = Field(default_factory=list)
     notice: str = HUMAN_DECISION_NOTICE
     generated_at: str
 

@@ -116,6 +116,14 @@ class JobProfile(BaseModel):
             raise ValueError("question ids must be unique")
         return self
 
+    def describe_outcome_rule(self) -> str:
+        """The suggested outcome's rule with this profile's weights, as the report states it."""
+        weights = ", ".join(f"{c.name} {c.weight:g}" for c in self.competencies)
+        return (
+            f"Rubric {self.rubric_version}. Weighted mean of the competency levels (weights: {weights}); "
+            f"{self.outcome_rule.describe()}"
+        )
+
     def competency(self, competency_id: str) -> Competency:
         for competency in self.competencies:
             if competency.id == competency_id:
@@ -144,7 +152,7 @@ def _levels(
     return [RubricLevel(level=level, description=text) for level, text in anchors.items() if text]
 
 
-DEFAULT_RUBRIC_VERSION = "default-2025.1"
+DEFAULT_RUBRIC_VERSION = "default-2025.2"
 
 DEFAULT_PROFILE = JobProfile(
     job_id="default",
@@ -176,6 +184,23 @@ DEFAULT_PROFILE = JobProfile(
                 "diagnosed",
                 "solution",
                 "because",
+                "found",
+                "identified",
+                "traced",
+                "reproduced",
+                "checked",
+                "compared",
+                "ruled out",
+                "narrowed",
+                "verified",
+                "confirmed",
+                "logs",
+                "rolled back",
+                "considered",
+                "weighed",
+                "evaluated",
+                "looked into",
+                "cause",
             ],
             levels=_levels(
                 one="No concrete problem or approach described.",
@@ -207,6 +232,15 @@ DEFAULT_PROFILE = JobProfile(
                 "consensus",
                 "perspective",
                 "supported",
+                "discussed",
+                "asked",
+                "negotiated",
+                "persuaded",
+                "relationship",
+                "trust",
+                "input",
+                "involved",
+                "collaborated",
             ],
             levels=_levels(
                 one="No example of working with others.",
@@ -235,6 +269,19 @@ DEFAULT_PROFILE = JobProfile(
                 "non-technical",
                 "updated",
                 "asked",
+                "ask",
+                "explain",
+                "draw",
+                "drew",
+                "analogy",
+                "jargon",
+                "plain language",
+                "questions",
+                "whiteboard",
+                "memo",
+                "walked through",
+                "described",
+                "showed",
             ],
             levels=_levels(
                 one="The answer does not address the question.",
@@ -265,6 +312,17 @@ DEFAULT_PROFILE = JobProfile(
                 "result",
                 "delivered",
                 "deadline",
+                "apologized",
+                "apologised",
+                "took responsibility",
+                "admitted",
+                "drove",
+                "led",
+                "checklist",
+                "prevent",
+                "since then",
+                "lesson",
+                "reverted",
             ],
             levels=_levels(
                 one="No example of taking responsibility.",
