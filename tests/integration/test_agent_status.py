@@ -331,3 +331,16 @@ def test_status_follows_a_start_interview_through_the_real_routes(
     assert body["roomMetadata"]["interviewId"] == started["interviewId"]
     assert body["agentConnected"] is False
     assert len(livekit.requests) == requests_after_start
+
+
+def test_a_finished_interview_shows_no_current_question(aws: None) -> None:
+    # Given an interview that completed while its last question was on screen
+    store_interview("finished-room", state=InterviewState.COMPLETED, current_question="Last question?")
+
+    # When the frontend polls
+    status, body, _ = Api("agent_status").call("GET", "/agent-status", query={"room": "finished-room"})
+
+    # Then nothing is shown as being asked, and progress is full
+    assert status == 200
+    assert body["currentQuestion"] is None
+    assert body["interviewProgress"] == 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from interview_common.clock import epoch_from_iso
 from interview_common.errors import NotFound
-from interview_common.lifecycle import InterviewState, public_status
+from interview_common.lifecycle import InterviewState, is_terminal, public_status
 from interview_common.models.api import (
     AgentStatusResponse,
     InterviewStatusResponse,
@@ -38,10 +38,15 @@ def interview_status(store: InterviewStore, candidate_id: str) -> InterviewStatu
         room_name=interview.room_name,
         interview_id=interview.interview_id,
         agent_connected=interview.agent_connected,
-        current_question=interview.current_question,
+        current_question=current_question(interview),
         interview_progress=progress_percent(interview),
         state=interview.state.value,
     )
+
+
+def current_question(interview: InterviewItem) -> str | None:
+    """The question on screen; none once the interview is over (the frontend would keep showing it)."""
+    return None if is_terminal(interview.state) else interview.current_question
 
 
 def progress_percent(interview: InterviewItem) -> int:
@@ -76,7 +81,7 @@ def _agent_status_view(
         participant_count=len(present),
         participants=participants,
         room_metadata=metadata,
-        current_question=interview.current_question,
+        current_question=current_question(interview),
         interview_progress=progress_percent(interview),
         is_agent_speaking=interview.is_agent_speaking and interview.state == InterviewState.IN_PROGRESS,
         is_listening=interview.is_listening and interview.state == InterviewState.IN_PROGRESS,
