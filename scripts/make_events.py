@@ -283,6 +283,31 @@ def interview_report_html() -> dict[str, Any]:
     )
 
 
+@sample("interview_decision.json", "InterviewDecisionFunction")
+def interview_decision() -> dict[str, Any]:
+    # A person's decision once the interview has ended (the sample interview must have ended: else 409).
+    return http_sample(
+        "interview-decision",
+        "POST",
+        f"/interviews/{SAMPLE_ROOM}/decision",
+        body={"reviewer": "grace@example.com", "decision": "advance", "note": "Specific, measured answers."},
+        path_parameters={"roomName": SAMPLE_ROOM},
+        route_key="POST /interviews/{roomName}/decision",
+    )
+
+
+@sample("delete_candidate.json", "DeleteCandidateFunction")
+def delete_candidate() -> dict[str, Any]:
+    # Erases every interview of the sample candidate (409 while one is still running).
+    return http_sample(
+        "delete-candidate",
+        "DELETE",
+        f"/candidates/{SAMPLE_CANDIDATE}",
+        path_parameters={"candidateId": SAMPLE_CANDIDATE},
+        route_key="DELETE /candidates/{candidateId}",
+    )
+
+
 # ----------------------------------------------------------------------------------------- env.json
 
 

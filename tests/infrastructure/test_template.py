@@ -38,6 +38,9 @@ CONTRACT_ROUTES = {
     ("POST", "/agent/join"),
     ("POST", "/agent/candidate-details"),
     ("POST", "/api/candidate-joined"),
+    # A person decides; a candidate's data can be erased (issue 7).
+    ("POST", "/interviews/{roomName}/decision"),
+    ("DELETE", "/candidates/{candidateId}"),
 }
 # The routes of the control plane (issue 3); the others arrive with the agent, webhooks and reports.
 REQUIRED_ROUTES = {
@@ -71,6 +74,13 @@ EXPECTED_ACTIONS = {
     "CandidateDetailsFunction": {"dynamodb:GetItem", "dynamodb:UpdateItem", "secretsmanager:GetSecretValue"},
     "CandidateJoinedFunction": {"dynamodb:GetItem", "secretsmanager:GetSecretValue"},
     "HealthFunction": set(),
+    "InterviewDecisionFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "secretsmanager:GetSecretValue",
+    },
+    "DeleteCandidateFunction": {"dynamodb:Query", "dynamodb:BatchWriteItem", "secretsmanager:GetSecretValue"},
 }
 NEVER_GRANTED = {
     "dynamodb:Scan",
@@ -251,6 +261,29 @@ def test_table_access_is_scoped_to_the_table_or_its_index() -> None:
             if any(str(a).startswith("dynamodb:") for a in as_list(statement["Action"])):
                 for resource in as_list(statement["Resource"]):
                     assert resource in allowed, f"{name}: {resource}"
+
+
+def test_only_the_erasure_function_can_delete_from_the_table() -> None:
+    # BatchWriteItem is how erasure deletes (DeleteItem is never granted); no other function holds it
+    deleters = sorted(
+        n
+        for n, f in FUNCTIONS.items()
+        for s in statements(f)
+        if {"dynamodb:BatchWriteItem", "dynamodb:DeleteItem"} & set(as_list(s["Action"]))
+    )
+    assert deleters == ["DeleteCandidateFunction"]
+    (batch,) = [
+        s
+        for s in statements(FUNCTIONS["DeleteCandidateFunction"])
+        if "dynamodb:BatchWriteItem" in as_list(s["Action"])
+    ]
+    assert as_list(batch["Resource"]) == [{"Fn::GetAtt": ["InterviewsTable", "Arn"]}]
+
+
+def test_decisions_can_only_be_appended() -> None:
+    # The decision function reads and puts (conditionally); it can neither change nor remove a decision
+    granted = {a for s in statements(FUNCTIONS["InterviewDecisionFunction"]) for a in as_list(s["Action"])}
+    assert not granted & {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 
 
 def test_only_start_interview_can_run_the_agent_and_only_on_our_cluster() -> None:

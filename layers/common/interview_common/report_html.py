@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 from html import escape
 from string import Template
 
-from interview_common.models.assessment import HUMAN_DECISION_NOTICE, CompetencyAssessment, InterviewReport
+from interview_common.models.assessment import (
+    HUMAN_DECISION_NOTICE,
+    AnswerAssessment,
+    CompetencyAssessment,
+    InterviewReport,
+)
 from interview_common.models.record import InterviewRecordResponse, RecordedTurn
 
 OUTCOME_LABELS = {
@@ -39,6 +44,27 @@ FLAG_EXPLANATIONS = {
         "They were treated as part of the answer, not followed, and earned nothing."
     ),
 }
+FLAG_EXPLANATIONS["rubric_gaming"] = (
+    "An answer repeated the rubric's own words (a list of keywords, a recited rubric level, or the same "
+    "sentence over and over). Those parts were not scored and earned nothing."
+)
+INJECTION_LABELS = {
+    "override": "Told the interviewer to ignore its rubric or instructions",
+    "score_demand": "Asked for a score",
+    "outcome_demand": "Asked for an outcome",
+    "fake_message": "Posed as another speaker (a system or interviewer message)",
+    "fake_output": "Wrote the assessment's own output (JSON)",
+    "role_play": "Tried to change the interviewer's role",
+    "keyword_stuffing": "Listed the rubric's keywords",
+    "rubric_echo": "Recited a rubric level",
+    "padding": "Repeated a sentence",
+}
+DECISION_LABELS = {"advance": "Advance", "hold": "Hold", "reject": "Reject"}
+INPUTS_STATEMENT = (
+    "Scores use only the words of the candidate's answers (the transcript), judged against the rubric. "
+    "Nothing is inferred from voice, face, accent, emotion, name or any personal characteristic, and no "
+    "audio or video is analysed for the assessment."
+)
 SPEAKERS = {
     "question": "Interviewer",
     "follow_up": "Interviewer (follow-up)",
@@ -190,11 +216,13 @@ def render_report_html(record: InterviewRecordResponse) -> str:
     parts = [
         _header(record, candidate, job),
         _notice(report),
+        _decision(record),
         _outcome(report, record) if report else _no_report(record),
     ]
     if report:
         parts.append(_summary(report))
         parts.append(_competencies(report))
+        parts.append(_steering(report))
     parts.append(_answers(record.turns, names))
     parts.append(_transcript(record.turns))
     parts.append(_footer(record))
@@ -224,6 +252,76 @@ def _notice(report: InterviewReport | None) -> str:
     return (
         f'<aside class="notice" role="note"><strong>A person makes the decision.</strong>{e(notice)}</aside>'
     )
+
+
+def _decision(record: InterviewRecordResponse) -> str:
+    """The decision a person recorded (the latest is in force), with the trail of earlier ones."""
+    if record.decision is None:
+        return (
+            '<section class="callout decision" aria-labelledby="decision"><h2 id="decision">Decision</h2>'
+            "<p>No decision has been recorded yet. A person on the hiring team makes it after reading this "
+            "report.</p></section>"
+        )
+    latest = record.decision
+    note = f"<p>{e(latest.note)}</p>" if latest.note else ""
+    trail = ""
+    if len(record.decisions) > 1:
+        rows = "".join(
+            f"<tr><td>{e(when(item.decided_at))}</td><td>{e(item.reviewer)}</td>"
+            f"<td>{e(DECISION_LABELS.get(item.decision, item.decision))}</td>"
+            f"<td>{e(item.note or '')}</td></tr>"
+            for item in record.decisions
+        )
+        trail = (
+            "<h3>Every decision recorded, oldest first</h3><table><thead><tr><th>When</th><th>Who</th>"
+            f"<th>Decision</th><th>Note</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    return (
+        '<section class="callout decision" aria-labelledby="decision"><h2 id="decision">Decision</h2>'
+        f'<p class="outcome-label">{e(DECISION_LABELS.get(latest.decision, latest.decision))}</p>'
+        f"<p>Decided by <strong>{e(latest.reviewer)}</strong> on {e(when(latest.decided_at))}.</p>"
+        f"{note}{trail}</section>"
+    )
+
+
+def _steering(report: InterviewReport) -> str:
+    """Parts of answers that tried to steer the assessment: shown verbatim, none of them scored."""
+    if not report.injections:
+        return ""
+    items = "".join(
+        f"<li><strong>{e(INJECTION_LABELS.get(item.kind, item.kind))}</strong> "
+        f'<span class="muted small">(question {e(item.question_id)})</span>'
+        f"<blockquote>&ldquo;{e(item.text)}&rdquo;</blockquote></li>"
+        for item in report.injections
+    )
+    return (
+        '<section aria-labelledby="steering"><h2 id="steering">Attempts to steer the assessment</h2>'
+        '<p class="muted small">These parts of the answers addressed the interviewer or its rubric instead '
+        "of the question. They were not followed, not scored and never used as evidence.</p>"
+        f'<ul class="plain">{items}</ul></section>'
+    )
+
+
+def _not_used(assessment: AnswerAssessment) -> str:
+    """What the checks set aside in one assessment: flagged text, dropped quotes, lowered levels."""
+    parts = []
+    for finding in assessment.injections:
+        label = INJECTION_LABELS.get(finding.kind, finding.kind)
+        parts.append(
+            f'<div class="flag"><strong>Not scored:</strong> {e(label)}'
+            f"<blockquote>&ldquo;{e(finding.text)}&rdquo;</blockquote></div>"
+        )
+    for drop in assessment.dropped_quotes:
+        parts.append(
+            f'<p class="muted small"><strong>Quote not used</strong> ({e(drop.reason)}): '
+            f"&ldquo;{e(drop.text)}&rdquo;</p>"
+        )
+    for change in assessment.adjustments:
+        parts.append(
+            f'<p class="muted small"><strong>Level lowered</strong> from {change.from_level} to '
+            f"{change.to_level} ({e(change.competency_id.replace('_', ' '))}): {e(change.reason)}</p>"
+        )
+    return "".join(parts)
 
 
 def _no_report(record: InterviewRecordResponse) -> str:
@@ -299,7 +397,11 @@ def _competencies(report: InterviewReport) -> str:
         evidence = quotes(competency.evidence) or '<p class="muted small">No quote supports a score.</p>'
         head = f'<div class="competency-head"><h3>{e(competency.name)} {weight}</h3>{score}</div>'
         cards.append(f'<div class="competency">{head}{why}{evidence}</div>')
-    flags = "".join(f'<p class="flag">{e(FLAG_EXPLANATIONS.get(flag, flag))}</p>' for flag in report.flags)
+    flags = (
+        ""
+        if report.injections
+        else "".join(f'<p class="flag">{e(FLAG_EXPLANATIONS.get(flag, flag))}</p>' for flag in report.flags)
+    )
     return (
         '<section aria-labelledby="scores"><h2 id="scores">Scores by competency</h2>'
         '<p class="muted small">Each competency is scored 1 to 5 against the rubric; the quotes are the '
@@ -336,7 +438,7 @@ def _answers(turns: list[RecordedTurn], names: dict[str, str]) -> str:
             flags = "".join(
                 f'<p class="flag">{e(FLAG_EXPLANATIONS.get(flag, flag))}</p>' for flag in assessment.flags
             )
-            body = _assessment_rows(assessment.competencies, names) + note + flags
+            body = _assessment_rows(assessment.competencies, names) + note + flags + _not_used(assessment)
         follow_ups = ""
         if turn.follow_ups:
             follow_ups = (
@@ -396,6 +498,7 @@ def _footer(record: InterviewRecordResponse) -> str:
         facts += [
             ("Rubric version", report.rubric_version),
             ("Scored by", f"{report.brain} brain, model {report.model}"),
+            ("What the scores use", INPUTS_STATEMENT),
             ("Report written", when(report.generated_at)),
         ]
         if report.dropped_quotes:

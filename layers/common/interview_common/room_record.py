@@ -1,6 +1,6 @@
 """Data access for the record routes: everything stored under one room, in one strongly consistent query.
 
-META, PARTICIPANT#, TURN# and REPORT items share the room's partition, so the whole record is one
+META, PARTICIPANT#, TURN#, REPORT and DECISION# items share the room's partition, so the whole record is one
 (paginated) Query: the record function needs `dynamodb:Query` and nothing else.
 """
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from interview_common.aws_clients import client
 from interview_common.models.assessment import InterviewReport, ReportItem
+from interview_common.models.decision import DECISION_PREFIX, DecisionItem
 from interview_common.models.items import (
     EVENT_PREFIX,
     META_SK,
@@ -31,6 +32,7 @@ class RoomRecord:
     participants: list[ParticipantItem] = field(default_factory=list)
     turns: list[TurnItem] = field(default_factory=list)
     report: InterviewReport | None = None
+    decisions: list[DecisionItem] = field(default_factory=list)  # oldest first; the last is in force
 
 
 class RoomRecordReader:
@@ -48,6 +50,7 @@ class RoomRecordReader:
         participants: list[ParticipantItem] = []
         turns: list[TurnItem] = []
         report: InterviewReport | None = None
+        decisions: list[DecisionItem] = []
         for item in items:
             key = str(item["SK"])
             if key.startswith(PARTICIPANT_PREFIX):
@@ -60,8 +63,15 @@ class RoomRecordReader:
                 stored = ReportItem.from_item(item).report
                 if stored.interview_id == interview.interview_id:
                     report = stored
+            elif key.startswith(DECISION_PREFIX):
+                decision = DecisionItem.from_item(item)
+                if decision.interview_id == interview.interview_id:
+                    decisions.append(decision)
         turns.sort(key=lambda turn: turn.index)
-        return RoomRecord(interview=interview, participants=participants, turns=turns, report=report)
+        decisions.sort(key=lambda decision: decision.decided_at)
+        return RoomRecord(
+            interview=interview, participants=participants, turns=turns, report=report, decisions=decisions
+        )
 
     def _partition(self, room_name: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

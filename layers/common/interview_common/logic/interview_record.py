@@ -6,6 +6,7 @@ from __future__ import annotations
 from interview_common.clock import epoch_from_iso
 from interview_common.errors import NotFound
 from interview_common.lifecycle import TERMINAL_STATES
+from interview_common.models.decision import DecisionView
 from interview_common.models.record import (
     InterviewRecordResponse,
     RecordedExchange,
@@ -69,6 +70,8 @@ def interview_record(
         timeline=timeline(record),
         turns=[_turn_view(turn) for turn in record.turns],
         report=record.report,
+        decision=DecisionView.of(record.decisions[-1]) if record.decisions else None,
+        decisions=[DecisionView.of(decision) for decision in record.decisions],
         report_url=base + report_path(interview.room_name),
     )
 
@@ -122,6 +125,10 @@ def timeline(record: RoomRecord) -> list[TimelineEntry]:
         )
     if record.report is not None:
         entries.append(TimelineEntry(at=record.report.generated_at, event="report_written"))
+    for decision in record.decisions:
+        entries.append(
+            TimelineEntry(at=decision.decided_at, event="decision_recorded", detail=decision.decision)
+        )
     return sorted(entries, key=lambda entry: _epoch(entry.at))
 
 

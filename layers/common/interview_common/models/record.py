@@ -13,6 +13,7 @@ from pydantic import Field
 
 from interview_common.models.api import CamelModel
 from interview_common.models.assessment import AnswerAssessment, InterviewReport
+from interview_common.models.decision import DecisionView
 
 
 class TimelineEntry(CamelModel):
@@ -79,4 +80,7 @@ class InterviewRecordResponse(CamelModel):
     timeline: list[TimelineEntry]
     turns: list[RecordedTurn]
     report: InterviewReport | None = None
+    # A person's decision (POST /interviews/{roomName}/decision): the one in force and the whole trail.
+    decision: DecisionView | None = None
+    decisions: list[DecisionView] = Field(default_factory=list)
     report_url: str
