@@ -81,6 +81,10 @@ def is_concrete(sentence: str) -> bool:
     return bool(_CONCRETE.search(sentence) or re.search(r"\d", sentence))
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def distinct(sentences: list[str]) -> list[str]:
     """Each sentence once (case and whitespace aside), in order."""
     seen: set[str] = set()
@@ -123,7 +127,10 @@ class OfflineBrain:
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
         screening = screen_answer(profile, question, answer)
         substance = distinct(screening.substance)
-        judged = [self._judge(profile.competency(cid), substance) for cid in question.competencies]
+        judged = [
+            self._judge(profile.competency(cid), substance, flagged=bool(screening.findings))
+            for cid in question.competencies
+        ]
         return finish_assessment(
             profile,
             question,
@@ -135,11 +142,19 @@ class OfflineBrain:
             assessed_at=self._clock.iso(),
         )
 
-    def _judge(self, competency: Competency, substance: list[str]) -> CompetencyAssessment:
+    def _judge(
+        self, competency: Competency, substance: list[str], *, flagged: bool = False
+    ) -> CompetencyAssessment:
         words = sum(word_count(sentence) for sentence in substance)
         if words == 0:
+            rationale = (
+                "Nothing in the answer could be scored: all of it was flagged as addressing the interviewer "
+                "or the rubric."
+                if flagged
+                else "No answer was given."
+            )
             return CompetencyAssessment(
-                competency_id=competency.id, level=1, rationale="No answer was given.", evidence=[]
+                competency_id=competency.id, level=1, rationale=rationale, evidence=[]
             )
         concrete = [sentence for sentence in substance if is_concrete(sentence)]
         showing = [
@@ -156,8 +171,8 @@ class OfflineBrain:
             level = min(level, 2)
         level = min(level, 2 + len(showing), 1 + len(concrete))
         rationale = (
-            f"{words} words of substance, {len(concrete)} concrete sentences; "
-            f"indicators: {', '.join(hits[:6]) or 'none'} in {len(showing)} sentences; "
+            f"{words} words of substance, {_count(len(concrete), 'concrete sentence')}; "
+            f"indicators: {', '.join(hits[:6]) or 'none'} in {_count(len(showing), 'sentence')}; "
             f"specifics: {'yes' if specifics else 'no'} -> level {level}: {competency.anchor(level)}"
         )
         return CompetencyAssessment(
