@@ -574,18 +574,20 @@ class Conductor:
         await self._speak(self._phrases.welcome_back)
 
     async def _heartbeats(self) -> None:
+        # Beat at once, then every interval: from the moment the agent is in the room the backend sees it is
+        # alive (POST /end-interview ends an interview itself only when no live agent would).
         while True:
-            await self._clock.sleep(self._timeouts.heartbeat_interval)
             try:
                 recorded = await self._recorder.heartbeat()
             except Exception:
                 logger.warning("heartbeat write failed; retrying at the next beat")
-                continue
-            self._recorded = recorded
-            if recorded.state in TERMINAL_STATES:
-                self._signal_stop("ended_elsewhere")
-            elif recorded.end_requested:
-                self._signal_stop("end_requested")
+            else:
+                self._recorded = recorded
+                if recorded.state in TERMINAL_STATES:
+                    self._signal_stop("ended_elsewhere")
+                elif recorded.end_requested:
+                    self._signal_stop("end_requested")
+            await self._clock.sleep(self._timeouts.heartbeat_interval)
 
     async def _watch_duration(self) -> None:
         await self._clock.sleep(self._timeouts.max_duration)
