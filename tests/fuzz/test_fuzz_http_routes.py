@@ -30,7 +30,8 @@ from tests.fuzz.support import (
     valid_rooms,
 )
 
-rooms = st.sampled_from(sorted(KNOWN_ROOMS)) | valid_rooms
+# Known rooms (their use cases' writes), fresh ones (a new interview each time) and any valid name.
+rooms = st.sampled_from(sorted(KNOWN_ROOMS)) | st.uuids().map(lambda u: f"room-{u.hex[:12]}") | valid_rooms
 candidates = st.just(KNOWN_CANDIDATE) | valid_identifiers
 
 

@@ -384,7 +384,7 @@ def test_an_event_that_fails_midway_is_applied_by_livekits_retry(
     task = ecs_cluster["ecs"].describe_tasks(cluster=ecs_cluster["cluster"], tasks=[task_arn])["tasks"][0]
     assert task["lastStatus"] == "STOPPED"
     (marker,) = [item for item in table_items() if item["SK"].startswith("EVENT#")]
-    assert marker["status"] == "claimed"
+    assert marker["status"] == "applied"
 
 
 # -- refused and ignored requests -------------------------------------------------------------------

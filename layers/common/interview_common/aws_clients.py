@@ -22,3 +22,33 @@ _building = threading.Lock()
 def client(service: str) -> Any:
     with _building:
         return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
+
+
+# Error codes that mean "AWS is busy or briefly broken", after botocore's own retries: the caller may retry.
+RETRIABLE_ERROR_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "LimitExceededException",
+        "TransactionConflictException",
+        "InternalServerError",
+        "InternalFailure",
+        "InternalServiceError",
+        "ServiceUnavailable",
+        "ServerException",
+    }
+)
+
+
+def is_retriable(error: Exception) -> bool:
+    """Whether an AWS call failed in a way a later retry may not: throttling, a 5xx, a timeout, no network."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        return code in RETRIABLE_ERROR_CODES or status >= 500
+    return isinstance(error, BotoCoreError)  # connection errors, read timeouts, ...

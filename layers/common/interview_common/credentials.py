@@ -36,7 +36,12 @@ def _secret(arn: str) -> str | dict[str, str]:
     if text.lstrip().startswith("{"):
         import json
 
-        parsed = json.loads(text)
+        try:
+            parsed = json.loads(text)
+        except ValueError as error:  # a hand-edited secret: say which, never what it holds
+            raise ServiceUnavailable("a credentials secret is not valid JSON; fix its value") from error
+        if not isinstance(parsed, dict):
+            raise ServiceUnavailable("a credentials secret must be a JSON object")
         return {str(key): str(val) for key, val in parsed.items()}
     return text
 

@@ -19,8 +19,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
+from interview_common.aws_clients import is_retriable
 from interview_common.credentials import backend_api_key
 from interview_common.errors import DomainError, PayloadTooLarge, Unauthorized
 from interview_common.models.api import ErrorDetail, ErrorResponse
@@ -28,6 +30,7 @@ from interview_common.observability import logger
 from interview_common.settings import get_settings
 
 AUTHENTICATED_CONTEXT_KEY = "authenticated"
+RETRY_AFTER_SECONDS = 2
 # Larger bodies some of the seed's routes send (its whole candidate record, prompt templates included).
 LARGE_BODY_BYTES = 64 * 1024
 
@@ -35,11 +38,18 @@ Middleware = Callable[[APIGatewayHttpResolver, NextMiddleware], Response]
 
 
 def error_response(
-    status_code: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+    status_code: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     body = ErrorResponse(detail=message, error=ErrorDetail(code=code, message=message, details=details or []))
     return Response(
-        status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body.model_dump_json()
+        status_code=status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump_json(),
+        headers=headers,
     )
 
 
@@ -173,7 +183,9 @@ def build_resolver(
     def _domain_error(error: DomainError) -> Response:
         if error.status_code >= 500:
             logger.warning("request refused", extra={"code": error.code, "reason": error.message})
-        return error_response(error.status_code, error.code, error.message, error.details)
+        # A 503 (launch failed, LiveKit or a secret unavailable) is worth retrying: say when.
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)} if error.status_code == 503 else None
+        return error_response(error.status_code, error.code, error.message, error.details, headers=retry)
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(error: RequestValidationError) -> Response:
@@ -217,6 +229,22 @@ def build_resolver(
     @app.not_found
     def _not_found(_: NotFoundError) -> Response:
         return error_response(404, "route_not_found", "no such route")
+
+    @app.exception_handler(ClientError)
+    @app.exception_handler(BotoCoreError)
+    def _aws_error(error: Exception) -> Response:
+        # DynamoDB, ECS or Secrets Manager still throttled or unreachable after botocore's retries: a 503
+        # the client (or LiveKit, for a webhook) retries. Anything else from AWS is our bug: a 500.
+        if not is_retriable(error):
+            return _unexpected(error)
+        reason = error.response.get("Error", {}).get("Code") if isinstance(error, ClientError) else None
+        logger.warning("AWS is busy or unreachable", extra={"reason": reason or type(error).__name__})
+        return error_response(
+            503,
+            "service_unavailable",
+            "the service is busy right now; retry shortly",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:

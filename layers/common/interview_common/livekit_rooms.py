@@ -28,7 +28,12 @@ def http_url(livekit_url: str) -> str:
     return livekit_url
 
 
-def _run[T](call: Callable[[Any], Awaitable[T]], livekit_url: str, keys: LiveKitKeyPair) -> T:
+def _run[T](
+    call: Callable[[Any], Awaitable[T]],
+    livekit_url: str,
+    keys: LiveKitKeyPair,
+    timeout: float = LIVEKIT_TIMEOUT_SECONDS,
+) -> T:
     from aiohttp import ClientError, ClientTimeout
     from livekit import api
 
@@ -37,9 +42,12 @@ def _run[T](call: Callable[[Any], Awaitable[T]], livekit_url: str, keys: LiveKit
             http_url(livekit_url),
             keys.api_key,
             keys.api_secret,
-            timeout=ClientTimeout(total=LIVEKIT_TIMEOUT_SECONDS),
+            timeout=ClientTimeout(total=timeout),
         ) as lkapi:
-            return await call(lkapi)
+            # livekit-api 1.2.2 passes timeout=None to each request, which switches the session's timeout
+            # off: a server that accepts and never answers would hold the Lambda to its own timeout.
+            async with asyncio.timeout(timeout):
+                return await call(lkapi)
 
     try:
         return asyncio.run(main())
@@ -57,6 +65,7 @@ def create_room(
     empty_timeout: int,
     departure_timeout: int,
     metadata: dict[str, Any],
+    timeout: float = LIVEKIT_TIMEOUT_SECONDS,
 ) -> None:
     """Create (or adopt) the room, so its timeouts and metadata are ours even if the candidate came first."""
     from livekit import api
@@ -72,10 +81,12 @@ def create_room(
             )
         )
 
-    _run(call, livekit_url, keys)
+    _run(call, livekit_url, keys, timeout)
 
 
-def delete_room(livekit_url: str, keys: LiveKitKeyPair, room_name: str) -> bool:
+def delete_room(
+    livekit_url: str, keys: LiveKitKeyPair, room_name: str, *, timeout: float = LIVEKIT_TIMEOUT_SECONDS
+) -> bool:
     """Delete the room; False when LiveKit no longer knows it (already gone is the outcome we want)."""
     from livekit import api
 
@@ -88,7 +99,7 @@ def delete_room(livekit_url: str, keys: LiveKitKeyPair, room_name: str) -> bool:
             raise
         return True
 
-    return _run(call, livekit_url, keys)
+    return _run(call, livekit_url, keys, timeout)
 
 
 def send_data(
@@ -99,6 +110,7 @@ def send_data(
     *,
     topic: str,
     destination_identities: list[str],
+    timeout: float = LIVEKIT_TIMEOUT_SECONDS,
 ) -> None:
     from livekit import api
 
@@ -113,7 +125,7 @@ def send_data(
             )
         )
 
-    _run(call, livekit_url, keys)
+    _run(call, livekit_url, keys, timeout)
 
 
 def participant_token(

@@ -20,7 +20,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from interview_common.clock import DAY_SECONDS, now_iso
+from interview_common.clock import DAY_SECONDS, iso_from_epoch, now_iso
 from interview_common.errors import ServiceUnavailable
 from interview_common.models.items import (
     EVENT_PREFIX,
@@ -33,9 +33,14 @@ from interview_common.models.items import (
 from interview_common.store import from_attribute_values, is_conditional_failure, to_attribute_values
 
 EVENT_MARKER_TTL_SECONDS = 7 * DAY_SECONDS
-MARKER_CLAIMED = "claimed"
+MARKER_CLAIMED = "claimed"  # being applied (or, older than the lease, abandoned by a failed delivery)
+MARKER_APPLIED = "applied"
 MARKER_RELEASED = "released"
 MAX_WRITE_ATTEMPTS = 5
+# A claim is held this long at most. One whose handler failed and could not release it either (DynamoDB
+# refused both writes) is claimed again by a delivery after that, instead of swallowing the event for good.
+# Far longer than the webhook function's timeout, so a claim still being applied is never taken over.
+CLAIM_LEASE_SECONDS = 60
 
 # Within one connection of a participant: it joins first, publishes and unpublishes tracks, leaves last.
 PHASE_JOINED = 0
@@ -130,38 +135,61 @@ class ParticipantStore:
     # -- dedupe markers ---------------------------------------------------------------------------
 
     def claim_event(self, room_name: str, event_id: str, event_name: str, now_epoch: float) -> bool:
-        """Record that this webhook is being applied; False when an earlier delivery already did."""
+        """Record that this webhook is being applied; False when an earlier delivery applied it.
+
+        ServiceUnavailable while an earlier delivery is still applying it (LiveKit retries: by then it is
+        applied, or its claim has expired). A claim older than CLAIM_LEASE_SECONDS was abandoned by a
+        delivery that failed and could not release it: it is claimed again."""
         item = {
             "PK": room_pk(room_name),
             "SK": f"{EVENT_PREFIX}{event_id}",
             "event": event_name,
             "status": MARKER_CLAIMED,
-            "received_at": now_iso(),
+            "received_at": iso_from_epoch(now_epoch),
             "expiresAt": int(now_epoch) + EVENT_MARKER_TTL_SECONDS,
         }
         try:
             self._dynamodb.put_item(
                 TableName=self.table_name,
                 Item=to_attribute_values(item),
-                ConditionExpression="attribute_not_exists(PK) OR #status = :released",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":released": {"S": MARKER_RELEASED}},
+                ConditionExpression=(
+                    "attribute_not_exists(PK) OR #status = :released"
+                    " OR (#status = :claimed AND #received < :lease_start)"
+                ),
+                ExpressionAttributeNames={"#status": "status", "#received": "received_at"},
+                ExpressionAttributeValues={
+                    ":released": {"S": MARKER_RELEASED},
+                    ":claimed": {"S": MARKER_CLAIMED},
+                    ":lease_start": {"S": iso_from_epoch(now_epoch - CLAIM_LEASE_SECONDS)},
+                },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
+            if not is_conditional_failure(error):
+                raise
+            held_by: Any = error.response.get("Item") or {}  # the marker that holds the event
+            held = held_by.get("status", {}).get("S")
+            if held == MARKER_CLAIMED:
+                raise ServiceUnavailable("an earlier delivery of this event is being applied") from None
+            return False
         return True
+
+    def complete_event(self, room_name: str, event_id: str) -> None:
+        """The claimed event was applied: its repeats are duplicates from now on."""
+        self._set_marker(room_name, event_id, MARKER_APPLIED)
 
     def release_event(self, room_name: str, event_id: str) -> None:
         """Give up a claim whose event could not be applied, so that LiveKit's retry applies it.
         (Marked released rather than deleted: this function is never granted DeleteItem.)"""
+        self._set_marker(room_name, event_id, MARKER_RELEASED)
+
+    def _set_marker(self, room_name: str, event_id: str, status: str) -> None:
         self._dynamodb.update_item(
             TableName=self.table_name,
             Key={"PK": {"S": room_pk(room_name)}, "SK": {"S": f"{EVENT_PREFIX}{event_id}"}},
-            UpdateExpression="SET #status = :released",
+            UpdateExpression="SET #status = :status",
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={":released": {"S": MARKER_RELEASED}},
+            ExpressionAttributeValues={":status": {"S": status}},
         )
 
     # -- participants -----------------------------------------------------------------------------

@@ -38,6 +38,11 @@ class Settings(BaseModel):
     room_empty_timeout_seconds: int = Field(default=600, alias="ROOM_EMPTY_TIMEOUT_SECONDS", ge=10)
     room_departure_timeout_seconds: int = Field(default=120, alias="ROOM_DEPARTURE_TIMEOUT_SECONDS", ge=0)
     heartbeat_stale_seconds: int = Field(default=30, alias="HEARTBEAT_STALE_SECONDS", ge=5)
+    # Each LiveKit server call gives up after this long (a Lambda answers within API Gateway's 30 s).
+    livekit_timeout_seconds: float = Field(default=5.0, alias="LIVEKIT_TIMEOUT_SECONDS", gt=0, le=20)
+    # A start still `requested` (or `launching` with no task recorded) this long after its last write died
+    # half-way (e.g. DynamoDB refused every retry); the next start-interview for the room replaces it.
+    abandoned_start_seconds: int = Field(default=300, alias="ABANDONED_START_SECONDS", ge=30)
     max_body_bytes: int = Field(default=16 * 1024, alias="MAX_BODY_BYTES", ge=1024)
 
     launcher: Literal["ecs", "process"] = Field(default="ecs", alias="AGENT_LAUNCHER")

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from interview_common import livekit_rooms
+from interview_common.aws_clients import is_retriable
 from interview_common.clock import epoch_from_iso, now_iso
 from interview_common.credentials import LiveKitKeyPair
 from interview_common.errors import Conflict, DomainError, NotFound, TransitionRejected
@@ -126,6 +127,7 @@ def _tell_agent(
             payload,
             topic=CONTROL_TOPIC,
             destination_identities=[interview.agent_identity],
+            timeout=settings.livekit_timeout_seconds,
         )
     except DomainError as error:  # LiveKit unreachable: the agent's heartbeat reads the request instead
         logger.warning("could not send the end request to the agent", extra={"reason": error.message})
@@ -136,6 +138,16 @@ def _tell_agent(
 def _end_without_agent(
     store: InterviewStore, interview: InterviewItem, launcher: Callable[[], AgentLauncher]
 ) -> InterviewItem:
+    if interview.task_arn:
+        # The task is stopped before the end is recorded: if ECS refuses (throttled, down), the client's
+        # 503 retry finds the interview still open and stops it then. Never a completed interview whose
+        # task runs on. A task that is already gone is what we want (the launcher ignores that).
+        try:
+            launcher().stop(interview.task_arn, "interview ended on request")
+        except Exception as error:
+            if is_retriable(error):
+                raise
+            logger.warning("could not stop the agent task", extra={"task": interview.task_arn})
     try:
         ended = store.transition(
             interview.room_name,
@@ -151,17 +163,14 @@ def _end_without_agent(
         if current is None:
             raise NotFound(f"no interview is known for room {interview.room_name}") from None
         ended = current
-    if interview.task_arn:
-        try:
-            launcher().stop(interview.task_arn, "interview ended on request")
-        except Exception:  # a task that is already gone is what we want
-            logger.warning("could not stop the agent task", extra={"task": interview.task_arn})
     return ended
 
 
 def _delete_room(settings: Settings, keys: LiveKitKeyPair, room_name: str) -> None:
     try:
-        livekit_rooms.delete_room(settings.livekit_url, keys, room_name)
+        livekit_rooms.delete_room(
+            settings.livekit_url, keys, room_name, timeout=settings.livekit_timeout_seconds
+        )
     except DomainError as error:  # the room's empty timeout closes it anyway
         logger.warning("could not delete the room", extra={"reason": error.message})
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from botocore.exceptions import ClientError
+
 from interview_common import livekit_rooms
-from interview_common.clock import expiry_epoch, now_iso
+from interview_common.clock import epoch_from_iso, expiry_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
 from interview_common.errors import Conflict, DomainError, LaunchFailed, TransitionRejected
 from interview_common.launcher import AgentLauncher, LaunchRequest
@@ -21,6 +24,7 @@ from interview_common.settings import Settings
 from interview_common.store import InterviewStore
 
 AGENT_DISPLAY_NAME = "AI Interviewer"
+ABANDONED_START_REASON = "the start did not complete (its records could not be written); started again"
 
 
 @dataclass(frozen=True)
@@ -46,22 +50,24 @@ def start_interview(
     interview = _new_interview(request, settings)
     recorded = store.create_interview(interview)
     if recorded is None:
-        existing = store.get_interview(request.room_name)
-        if existing is None:  # deleted between our write and read: let the client retry
-            raise Conflict("the room changed while starting; retry the request")
-        if existing.state not in ACTIVE_STATES:
-            raise Conflict(
-                f"room {request.room_name} already hosted an interview that ended as {existing.state.value}; "
-                "use a new room name"
+        existing = _active_for_candidate(store, request)
+        if _is_abandoned_start(existing, settings, time.time()):
+            # An earlier start died half-way and nothing could record it (its writes were refused):
+            # fail it with the reason, and start anew in its place.
+            logger.warning(
+                "replacing a start that did not complete", extra={"previous": existing.interview_id}
             )
-        if existing.candidate_id != request.candidate_id:
-            raise Conflict(f"room {request.room_name} is already interviewing another candidate")
-        logger.info(
-            "interview already active; nothing launched", extra={"interview_id": existing.interview_id}
-        )
-        return StartOutcome(
-            existing, created=False, candidate_token=_candidate_token(existing, keys, settings)
-        )
+            _mark_failed(store, existing, ABANDONED_START_REASON)
+            recorded = store.create_interview(interview)
+            if recorded is None:  # another request replaced it first: answer with that one
+                existing = _active_for_candidate(store, request)
+        if recorded is None:
+            logger.info(
+                "interview already active; nothing launched", extra={"interview_id": existing.interview_id}
+            )
+            return StartOutcome(
+                existing, created=False, candidate_token=_candidate_token(existing, keys, settings)
+            )
 
     logger.append_keys(interview_id=interview.interview_id, room_name=interview.room_name)
     logger.info("interview recorded", extra={"job_id": interview.job_id})
@@ -73,6 +79,7 @@ def start_interview(
             empty_timeout=settings.room_empty_timeout_seconds,
             departure_timeout=settings.room_departure_timeout_seconds,
             metadata=_room_metadata(interview),
+            timeout=settings.livekit_timeout_seconds,
         )
         interview = store.transition(interview.room_name, interview.interview_id, InterviewState.LAUNCHING)
         launched = launcher.launch(
@@ -102,6 +109,15 @@ def start_interview(
     except TransitionRejected:
         # The agent (or a webhook) already moved the interview on, or ended it; read what is true now.
         interview = store.get_interview(interview.room_name) or interview
+    except ClientError as error:
+        # The agent runs but its task could not be recorded (DynamoDB refused every retry). The interview
+        # goes on: the agent ends itself with the interview, and its task's STOPPED event is matched by
+        # the interview id it carries. Only stopping it from the backend needs the ARN (logged here).
+        logger.warning(
+            "agent launched but its task was not recorded",
+            extra={"task": launched.task_ref, "code": error.response.get("Error", {}).get("Code")},
+        )
+        metrics.add_metric(name="AgentTaskNotRecorded", unit="Count", value=1)
     metrics.add_metric(name="InterviewStarted", unit="Count", value=1)
     logger.info("agent launched", extra={"task": launched.task_ref})
     return StartOutcome(interview, created=True, candidate_token=_candidate_token(interview, keys, settings))
@@ -149,7 +165,35 @@ def _candidate_token(interview: InterviewItem, keys: LiveKitKeyPair, settings: S
 
 
 def _mark_failed(store: InterviewStore, interview: InterviewItem, reason: str) -> None:
+    """Best effort, on a path that is already failing: the caller's error is the one the client sees."""
     try:
         store.transition(interview.room_name, interview.interview_id, InterviewState.FAILED, error=reason)
     except TransitionRejected:
         logger.warning("could not mark interview failed; it had already moved on")
+    except ClientError as error:  # DynamoDB refused this write too: a later start replaces the record
+        logger.warning(
+            "could not mark interview failed", extra={"code": error.response.get("Error", {}).get("Code")}
+        )
+
+
+def _active_for_candidate(store: InterviewStore, request: StartInterviewRequest) -> InterviewItem:
+    """The room's active interview for this candidate; Conflict for an ended one or another candidate."""
+    existing = store.get_interview(request.room_name)
+    if existing is None:  # deleted between our write and read: let the client retry
+        raise Conflict("the room changed while starting; retry the request")
+    if existing.state not in ACTIVE_STATES:
+        raise Conflict(
+            f"room {request.room_name} already hosted an interview that ended as {existing.state.value}; "
+            "use a new room name"
+        )
+    if existing.candidate_id != request.candidate_id:
+        raise Conflict(f"room {request.room_name} is already interviewing another candidate")
+    return existing
+
+
+def _is_abandoned_start(existing: InterviewItem, settings: Settings, now_epoch: float) -> bool:
+    """Still `requested` (no launch was tried), or `launching` with no task recorded, long after any
+    start-interview call could still be running and any launched agent would have joined."""
+    if existing.task_arn or existing.state not in (InterviewState.REQUESTED, InterviewState.LAUNCHING):
+        return False
+    return now_epoch - epoch_from_iso(existing.updated_at) > settings.abandoned_start_seconds

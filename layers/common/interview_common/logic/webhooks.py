@@ -140,8 +140,10 @@ def handle_event(event: WebhookEvent, ports: WebhookPorts, *, now_epoch: float |
         result, state = handler(event, interview, ports)
     except Exception:
         if event.id:
-            ports.participants.release_event(interview.room_name, event.id)
+            _settle_claim(ports.participants.release_event, interview.room_name, event.id)
         raise
+    if event.id:
+        _settle_claim(ports.participants.complete_event, interview.room_name, event.id)
     logger.info(
         "webhook handled",
         extra={"event": event.event, "event_id": event.id, "result": result, "state": state},
@@ -150,6 +152,15 @@ def handle_event(event: WebhookEvent, ports: WebhookPorts, *, now_epoch: float |
         name="WebhookApplied" if result == "applied" else "WebhookUnchanged", unit="Count", value=1
     )
     return WebhookAck(event=event.event, result=result, state=state)
+
+
+def _settle_claim(settle: Callable[[str, str], None], room_name: str, event_id: str) -> None:
+    """Release or complete a claim, best effort: if DynamoDB refuses, the claim's lease runs out and a
+    redelivery applies the event again (every effect is idempotent), so the event is never lost."""
+    try:
+        settle(room_name, event_id)
+    except Exception as error:
+        logger.warning("could not settle the event's claim", extra={"reason": type(error).__name__})
 
 
 def _interview_for(event: WebhookEvent, store: InterviewStore) -> InterviewItem | None:
