@@ -256,6 +256,179 @@ def test_interview_record_and_report_survive_any_room_and_headers(world: World) 
     assert {200, 401, 404, 422} <= world.statuses, world.statuses
 
 
+def test_agent_join_survives_any_body_and_headers(world: World) -> None:
+    # POST /agent/join is start-interview under the seed's name, with a larger body cap (64 KiB)
+    @FUZZ
+    @given(data=st.data())
+    def example(data: st.DataObject) -> None:
+        body, seed_secrets = data.draw(start_bodies())
+        body.update(
+            data.draw(st.dictionaries(st.sampled_from(["job", "promptTemplate", "email"]), json_values))
+        )
+        raw = data.draw(bodies(st.just(body)))
+        headers, presented = data.draw(header_sets())
+
+        answer = _call(
+            world,
+            "start_interview",
+            http_event("POST", "/agent/join", body=raw, headers=headers),
+            presented=presented | seed_secrets,
+            may_write=True,
+        )
+        if answer.status in (200, 202):
+            assert answer.json()["roomName"] == body["roomName"]
+
+    example()
+    assert {202, 401, 422} <= world.statuses, world.statuses
+
+
+def test_candidate_details_survive_any_body_and_headers(world: World) -> None:
+    nested = st.fixed_dictionaries(
+        {
+            "candidate": st.dictionaries(
+                st.sampled_from(["name", "skills", "email", "resumeAnalysis"]), json_values
+            )
+        }
+    )
+    structured = st.fixed_dictionaries(
+        {"roomName": field_values(rooms)},
+        optional={
+            "candidateName": field_values(st.text(min_size=1, max_size=60)),
+            "candidateSkills": field_values(st.lists(st.text(max_size=20), max_size=6)),
+            "experience": field_values(st.integers(0, 40)),
+            "jobTitle": field_values(st.text(max_size=60)),
+            "interviewMode": field_values(st.sampled_from(["voice", "video", "text"])),
+            "difficultyLevel": field_values(st.sampled_from(["easy", "medium", "hard"])),
+            "details": nested,
+        },
+    )
+
+    @FUZZ
+    @given(data=st.data())
+    def example(data: st.DataObject) -> None:
+        raw = data.draw(bodies(structured))
+        headers, presented = data.draw(header_sets())
+        answer = _call(
+            world,
+            "candidate_details",
+            http_event("POST", "/agent/candidate-details", body=raw, headers=headers),
+            presented=presented,
+            may_write=True,
+        )
+        if answer.status == 200:
+            assert answer.json()["status"] == "success"
+
+    example()
+    assert {200, 401, 422} <= world.statuses, world.statuses
+
+
+def test_candidate_joined_survives_any_body_and_writes_nothing(world: World) -> None:
+    structured = st.fixed_dictionaries(
+        {},
+        optional={
+            "roomId": field_values(rooms),
+            "roomName": field_values(rooms),
+            "sessionId": json_values,
+            "candidateName": json_values,
+            "candidateEmail": json_values,
+        },
+    )
+
+    @FUZZ
+    @given(data=st.data())
+    def example(data: st.DataObject) -> None:
+        raw = data.draw(bodies(structured))
+        headers, presented = data.draw(header_sets())
+        _call(
+            world,
+            "candidate_joined",
+            http_event("POST", "/api/candidate-joined", body=raw, headers=headers),
+            presented=presented,
+            may_write=False,  # presence comes from LiveKit's signed webhooks only
+        )
+
+    example()
+    assert {200, 401, 422} <= world.statuses, world.statuses
+
+
+def test_decision_survives_any_room_body_and_headers(world: World) -> None:
+    structured = st.fixed_dictionaries(
+        {
+            "reviewer": field_values(st.text(min_size=1, max_size=60)),
+            "decision": field_values(st.sampled_from(["advance", "hold", "reject"])),
+        },
+        optional={"note": field_values(st.text(max_size=300)) | st.just("n" * 2001)},
+    )
+
+    @FUZZ
+    @given(data=st.data())
+    def example(data: st.DataObject) -> None:
+        raw_room, room = path_segment(str(data.draw(field_values(rooms))))
+        raw = data.draw(bodies(structured))
+        headers, presented = data.draw(header_sets())
+        answer = _call(
+            world,
+            "interview_decision",
+            http_event(
+                "POST",
+                f"/interviews/{raw_room}/decision",
+                body=raw,
+                headers=headers,
+                path_parameters={"roomName": room},
+                route_key="POST /interviews/{roomName}/decision",
+            ),
+            presented=presented,
+            may_write=True,
+        )
+        if answer.status in (200, 201):  # only a finished interview takes a decision
+            assert answer.json()["roomName"] in {"fuzz-done", "fuzz-failed"}
+
+    example()
+    assert {201, 401, 404, 422} <= world.statuses, world.statuses
+
+
+def test_candidate_erasure_survives_any_candidate_and_headers(world: World) -> None:
+    @FUZZ
+    @given(data=st.data())
+    def example(data: st.DataObject) -> None:
+        raw, value = path_segment(str(data.draw(field_values(valid_identifiers))))
+        headers, presented = data.draw(header_sets())
+        _call(
+            world,
+            "delete_candidate",
+            http_event(
+                "DELETE",
+                f"/candidates/{raw}",
+                headers=headers,
+                path_parameters={"candidateId": value},
+                route_key="DELETE /candidates/{candidateId}",
+            ),
+            presented=presented,
+            may_write=True,
+        )
+
+    example()
+    assert {200, 401, 422} <= world.statuses, world.statuses
+
+
+def test_health_survives_any_headers_and_writes_nothing(world: World) -> None:
+    @FUZZ
+    @given(data=st.data())
+    def example(data: st.DataObject) -> None:
+        headers, presented = data.draw(header_sets())
+        query = data.draw(st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=2))
+        _call(
+            world,
+            "health",
+            http_event("GET", "/health", headers=headers, query=query or None),
+            presented=presented,
+            may_write=False,
+        )
+
+    example()
+    assert world.statuses == {200}, world.statuses
+
+
 HANDLERS = {
     "start_interview": "/start-interview",
     "agent_status": "/agent-status",
@@ -264,6 +437,11 @@ HANDLERS = {
     "end_interview": "/end-interview",
     "interview_record": "/interviews/x",
     "livekit_webhook": "/livekit/webhook",
+    "candidate_details": "/agent/candidate-details",
+    "candidate_joined": "/api/candidate-joined",
+    "interview_decision": "/interviews/x/decision",
+    "delete_candidate": "/candidates/x",
+    "health": "/health",
 }
 
 

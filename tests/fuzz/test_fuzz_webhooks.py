@@ -32,6 +32,7 @@ from tests.fuzz.support import (
     http_event,
     invoke,
     json_values,
+    mostly,
     unique_secrets,
     valid_rooms,
 )
@@ -39,13 +40,6 @@ from tests.integration.stored_interviews import store_interview
 
 WEBHOOK = "/livekit/webhook"
 INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
-
-
-def mostly[T](
-    usual: st.SearchStrategy[T], odd: st.SearchStrategy[T], one_in: int = 4
-) -> st.SearchStrategy[T]:
-    """`usual` (so events reach the handlers' writes), and one draw in `one_in` from `odd`."""
-    return st.integers(1, one_in).flatmap(lambda n: odd if n == 1 else usual)
 
 
 # Plausible times (seconds and milliseconds around now), sometimes any int64 LiveKit could send.
