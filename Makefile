@@ -10,6 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAM := $(TOOLS)/sam/bin/sam
 CFN_LINT := $(TOOLS)/sam/bin/cfn-lint
+CHECKOV := $(TOOLS)/checkov/bin/checkov
 export UV_PYTHON := $(PYTHON312)
 export UV_PYTHON_DOWNLOADS := never
 export AWS_DEFAULT_REGION ?= us-east-1
@@ -17,7 +18,7 @@ export SAM_CLI_TELEMETRY := 0
 # sam build runs pip with the python3.12 it finds on PATH.
 export PATH := $(dir $(PYTHON312)):$(PATH)
 
-.PHONY: help demo dev test lint typecheck template unit integration e2e bench build clean events
+.PHONY: help demo dev test lint typecheck template iac unit integration e2e bench build clean events
 
 help:
 	@echo "make demo   run one whole interview offline and print its report"
@@ -33,6 +34,13 @@ $(TOOLS)/uv/bin/uv:
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	@test -n "$(PYTHON312)" || { echo "error: Python 3.12 is required (see above)"; exit 1; }
 	$(UV) sync --frozen --all-extras
+	@touch $@
+
+# checkov pins a botocore that aws-sam-cli's boto3 refuses: it gets a virtualenv of its own.
+$(CHECKOV): tools-checkov-requirements.txt
+	@test -n "$(PYTHON312)" || { echo "error: Python 3.12 is required (see above)"; exit 1; }
+	$(PYTHON312) -m venv $(TOOLS)/checkov
+	$(TOOLS)/checkov/bin/pip install --quiet -r tools-checkov-requirements.txt
 	@touch $@
 
 $(SAM): tools-requirements.txt
@@ -57,16 +65,21 @@ typecheck: $(VENV)/.synced
 
 template: $(SAM)
 	$(SAM) validate --lint
-	$(CFN_LINT) template.yaml
 	$(SAM) build --build-dir $(TOOLS)/sam-build --cached --cache-dir $(TOOLS)/sam-cache >$(TOOLS)/sam-build.log 2>&1 \
 		|| { cat $(TOOLS)/sam-build.log; exit 1; }
 	@echo "sam build: ok ($(TOOLS)/sam-build)"
+
+# The template's own checks: cfn-lint, and checkov's security checks (each skip says why, in template.yaml).
+# --skip-download: checkov fetches nothing (no guideline links), so it runs offline.
+iac: $(SAM) $(CHECKOV)
+	$(CFN_LINT) template.yaml
+	$(CHECKOV) --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 unit integration e2e: $(VENV)/.synced
 	$(PY) -m pytest tests/$@ -q
 
 # pytest exits 5 when it collected nothing: a run that tests nothing is a failed run.
-test: lint typecheck template $(VENV)/.synced
+test: lint typecheck template iac $(VENV)/.synced
 	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
