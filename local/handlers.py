@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 
 
+# The local HTTP adapter serves requests from a thread pool: the first requests to a function arrive
+# together, and one of them must not see the module half-imported (in sys.modules, before its handler).
+_loading = threading.Lock()
+
+
 def load_handler_module(function_dir: str) -> ModuleType:
     module_name = f"functions_{function_dir}_app"
+    if module_name in sys.modules and hasattr(sys.modules[module_name], "lambda_handler"):
+        return sys.modules[module_name]
+    with _loading:
+        return _load(function_dir, module_name)
+
+
+def _load(function_dir: str, module_name: str) -> ModuleType:
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, FUNCTIONS_DIR / function_dir / "app.py")
@@ -19,5 +32,9 @@ def load_handler_module(function_dir: str) -> ModuleType:
         raise ImportError(f"no handler in functions/{function_dir}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]  # the next request tries again, rather than getting half a module
+        raise
     return module
