@@ -2,7 +2,7 @@
 3 s and sending its LiveKit webhooks (signed as LiveKit signs them); then what that implies at 1,000 and
 10,000 concurrent interviews in AWS.
 
-    .venv/bin/python bench/bench_load.py [--interviews 60 90 120] [--seconds 10] [--poll 3]
+    .venv/bin/python bench/bench_load.py [--interviews 25 50 100] [--seconds 6] [--poll 3]
 
 What runs: the embedded local stack (local/stack.py): moto's DynamoDB server, the same Lambda handlers
 behind the local HTTP adapter, and the process launcher with a stand-in agent (`sleep`: the load here is
@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import json
 import math
 import random
@@ -150,46 +152,82 @@ class Client:
         await self.call("webhook", "POST", "/livekit/webhook", event.room.name, body=body, headers=headers)
 
 
-async def one_interview(client: Client, index: int, deadline: float, poll: float) -> None:
-    """What one interview sends: the start, its webhooks, a poll every `poll` seconds until the deadline."""
-    room, candidate = f"load-{index:05d}-{random.getrandbits(24):06x}", f"cand-{index}"
+@dataclass(frozen=True)
+class Room:
+    name: str
+    info: Any
+    candidate: Any
+
+
+async def start_interview(client: Client, index: int) -> Room:
+    """Setup: POST /start-interview, then the agent's and the candidate's joins and the microphone."""
+    name, candidate_id = f"load-{index:05d}-{random.getrandbits(24):06x}", f"cand-{index}"
     await client.api(
         "start",
         "POST",
         "/start-interview",
-        room,
-        {"roomName": room, "candidateId": candidate, "jobId": "job-load"},
+        name,
+        {"roomName": name, "candidateId": candidate_id, "jobId": "job-load"},
     )
     now = time.time()
-    info = room_info(room)
+    room = Room(name, room_info(name), participant_info(f"candidate-{candidate_id}", joined_at=now + 1))
     agent = participant_info(f"interview-agent-load{index}", joined_at=now, agent=True)
-    person = participant_info(f"candidate-{candidate}", joined_at=now + 1)
     for event in (
-        webhook_event("participant_joined", room=info, created_at=now, participant=agent),
-        webhook_event("participant_joined", room=info, created_at=now + 1, participant=person),
+        webhook_event("participant_joined", room=room.info, created_at=now, participant=agent),
+        webhook_event("participant_joined", room=room.info, created_at=now + 1, participant=room.candidate),
         webhook_event(
-            "track_published", room=info, created_at=now + 2, participant=person, track=microphone()
+            "track_published",
+            room=room.info,
+            created_at=now + 2,
+            participant=room.candidate,
+            track=microphone(),
         ),
     ):
         await client.webhook(event)
-    await asyncio.sleep(random.uniform(0, poll))  # the frontends' polls are not in lockstep
+    return room
+
+
+async def poll(client: Client, room: Room, deadline: float, every: float) -> None:
+    """The frontend: GET /agent-status every `every` seconds, not in lockstep with the other rooms."""
+    await asyncio.sleep(random.uniform(0, every))
     while time.perf_counter() < deadline:
-        await client.api("status", "GET", f"/agent-status?room={room}", room)
-        await asyncio.sleep(poll)
+        await client.api("status", "GET", f"/agent-status?room={room.name}", room.name)
+        await asyncio.sleep(max(0.0, min(every, deadline - time.perf_counter())))
+
+
+async def finish_interview(client: Client, room: Room) -> None:
     end = time.time() + 3
-    await client.webhook(webhook_event("participant_left", room=info, created_at=end, participant=person))
-    await client.webhook(webhook_event("room_finished", room=info, created_at=end + 1))
+    await client.webhook(
+        webhook_event("participant_left", room=room.info, created_at=end, participant=room.candidate)
+    )
+    await client.webhook(webhook_event("room_finished", room=room.info, created_at=end + 1))
 
 
-async def run_load(api_url: str, interviews: int, seconds: float, poll: float = POLL_SECONDS) -> LoadReport:
-    """`interviews` at once, each polling every `poll` seconds for `seconds`; every answer checked."""
-    report = LoadReport(interviews=interviews, seconds=0.0)
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as session:
-        client = Client(session, api_url, report)
-        started = time.perf_counter()
-        await asyncio.gather(*(one_interview(client, i, started + seconds, poll) for i in range(interviews)))
-        report.seconds = time.perf_counter() - started
+async def run_load(
+    api_url: str, interviews: int, seconds: float, poll_every: float = POLL_SECONDS
+) -> LoadReport:
+    """Every interview starts and joins (setup), polls for `seconds` (the steady phase the report's rate and
+    percentiles describe), then leaves and its room finishes. Every answer is checked."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        setup = LoadReport(interviews=interviews, seconds=0.0)
+        rooms = await asyncio.gather(
+            *(start_interview(Client(session, api_url, setup), i) for i in range(interviews))
+        )
+        report = await steady(session, api_url, list(rooms), seconds, poll_every)
+        await asyncio.gather(*(finish_interview(Client(session, api_url, report), room) for room in rooms))
+        report.samples[:0] = setup.samples
+        report.problems[:0] = setup.problems
+    return report
+
+
+async def steady(
+    session: aiohttp.ClientSession, api_url: str, rooms: list[Room], seconds: float, poll_every: float
+) -> LoadReport:
+    report = LoadReport(interviews=len(rooms), seconds=seconds)
+    client = Client(session, api_url, report)
+    started = time.perf_counter()
+    await asyncio.gather(*(poll(client, room, started + seconds, poll_every) for room in rooms))
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -254,18 +292,15 @@ def aws_estimate(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--interviews", type=int, nargs="+", default=[60, 90, 120])
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--interviews", type=int, nargs="+", default=[25, 50, 100])
+    parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--poll", type=float, default=POLL_SECONDS)
     args = parser.parse_args()
 
-    with LocalStack(stack_options()) as stack:
-        url = stack.api_url
-        base = asyncio.run(closed_loop(url, "health", "/health", "-", workers=4, seconds=3))
-        runs = [asyncio.run(run_load(url, n, args.seconds, args.poll)) for n in args.interviews]
-        room = _a_room(stack)  # its interview has ended; its status is still read like any other
-        capacity = asyncio.run(
-            closed_loop(url, "status", f"/agent-status?room={room}", room, workers=4, seconds=4)
+    # Powertools prints its metrics buffer every 100 values, even disabled: keep that off the report.
+    with contextlib.redirect_stdout(io.StringIO()), LocalStack(stack_options()) as stack:
+        base, setup, runs, capacity = asyncio.run(
+            measure(stack.api_url, args.interviews, args.seconds, args.poll)
         )
 
     base_p50 = base.percentile(0.5)
@@ -278,6 +313,15 @@ def main() -> None:
         f"({capacity.percentile(0.5) / base_p50:.2f}x)"
     )
     print()
+    print(
+        f"setup of {setup.interviews} interviews: start p50 {ms(setup.percentile(0.5, 'start'))} "
+        f"p99 {ms(setup.percentile(0.99, 'start'))}; webhooks (n={len(setup.of('webhook'))}) "
+        f"p50 {ms(setup.percentile(0.5, 'webhook'))} p99 {ms(setup.percentile(0.99, 'webhook'))}; "
+        f"errors {setup.errors}"
+    )
+    for problem in setup.problems[:5]:
+        print("   problem:", problem)
+    print(f"steady state, each interview polling every {args.poll:g} s for {args.seconds:g} s:")
     print("interviews offered/s held/s  p50 ms  p99 ms p50/base p99/base errors")
     for run in runs:
         p50, p99 = run.percentile(0.5), run.percentile(0.99)
@@ -286,11 +330,6 @@ def main() -> None:
             f"{p99 * 1000:>7.1f} {p50 / base_p50:>8.2f} {p99 / base_p50:>8.2f} "
             f"{run.errors / max(1, len(run.samples)):>6.2%}"
         )
-        for kind in ("start", "webhook", "status"):
-            print(
-                f"{'':>13}{kind:<8} n={len(run.of(kind)):<5} "
-                f"p50 {ms(run.percentile(0.5, kind))}  p99 {ms(run.percentile(0.99, kind))}"
-            )
         for problem in run.problems[:5]:
             print("   problem:", problem)
 
@@ -321,9 +360,22 @@ def main() -> None:
     print("  raise it for 1,000 (>= 400 req/s); 10,000 needs ~3,400 req/s (the account quota is 10,000).")
 
 
-def _a_room(stack: LocalStack) -> str:
-    assert stack.launcher is not None
-    return stack.launcher.requests()[0].room_name
+async def measure(
+    api_url: str, levels: list[int], seconds: float, poll_every: float
+) -> tuple[LoadReport, LoadReport, list[LoadReport], LoadReport]:
+    """Baseline; the largest level's interviews started once; a steady phase per level; capacity."""
+    base = await closed_loop(api_url, "health", "/health", "-", workers=4, seconds=3)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        setup = LoadReport(interviews=max(levels), seconds=0.0)
+        rooms = list(
+            await asyncio.gather(
+                *(start_interview(Client(session, api_url, setup), i) for i in range(max(levels)))
+            )
+        )
+        runs = [await steady(session, api_url, rooms[:level], seconds, poll_every) for level in levels]
+    room = rooms[0].name
+    capacity = await closed_loop(api_url, "status", f"/agent-status?room={room}", room, workers=4, seconds=3)
+    return base, setup, runs, capacity
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def test_ten_concurrent_interviews_polling_and_sending_webhooks_get_only_well_fo
     # Given the local stack
     with LocalStack(stack_options()) as stack:
         # When 10 interviews start at once, send their webhooks and poll their status for 5 s
-        report = asyncio.run(run_load(stack.api_url, INTERVIEWS, seconds=5, poll=1.0))
+        report = asyncio.run(run_load(stack.api_url, INTERVIEWS, seconds=5, poll_every=1.0))
 
     # Then every request got the right status and a body the API's models accept
     assert report.problems == []
