@@ -184,7 +184,8 @@ def main() -> None:
     print(
         f"One {args.minutes:g}-minute interview, us-east-1 prices of {PRICES_DATE}; agent task "
         f"{settings['cpu_units']} CPU units / {settings['memory_mb']} MB (template.yaml defaults), "
-        f"heartbeat every {settings['heartbeat_seconds']:g} s, functions {settings['lambda_memory_mb']} MB arm64.\n"
+        f"heartbeat every {settings['heartbeat_seconds']:g} s, "
+        f"functions {settings['lambda_memory_mb']} MB arm64.\n"
     )
     infra, speech = infrastructure(settings, args.minutes, args.lambda_ms), models(args.minutes)
     print(render("Infrastructure (this stack)", infra))
