@@ -356,8 +356,8 @@ def main() -> None:
             f"{'':>10}Lambda concurrency for the polls: {polls:.0f}/s x {handler:.4f} s = "
             f"{estimate['lambda_concurrency_status']:.1f} (double it for cold starts and bursts)"
         )
-    print("  The HTTP API's default route throttle (100 req/s, burst 200) holds ~300 polling interviews:")
-    print("  raise it for 1,000 (>= 400 req/s); 10,000 needs ~3,400 req/s (the account quota is 10,000).")
+    print("  The HTTP API's route throttle (ApiThrottlingRateLimit, default 100 req/s) holds ~300 polling")
+    print("  interviews: raise it for 1,000 (>= 400 req/s); 10,000 need ~3,400 req/s (account quota 10,000).")
 
 
 async def measure(

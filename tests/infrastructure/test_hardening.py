@@ -87,7 +87,13 @@ def test_the_table_writers_exposed_to_bursts_have_reserved_concurrency(
 
 def test_the_api_is_throttled_and_access_logged(resources: dict[str, Any]) -> None:
     api = resources["InterviewApi"]["Properties"]
-    assert api["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    parameters = load_template()["Parameters"]
+    for limit, parameter in (
+        ("ThrottlingRateLimit", "ApiThrottlingRateLimit"),
+        ("ThrottlingBurstLimit", "ApiThrottlingBurstLimit"),
+    ):
+        assert api["DefaultRouteSettings"][limit] == {"Ref": parameter}
+        assert int(parameters[parameter]["Default"]) > 0
     assert api["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
     assert "authorization" not in api["AccessLogSettings"]["Format"].lower()
 
