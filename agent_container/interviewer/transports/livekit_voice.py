@@ -33,6 +33,8 @@ AGENT_INSTRUCTIONS = "You relay an interview conducted by a program; you never w
 # A TTS outage must not close the whole session (the candidate can still be heard and can type).
 MAX_UNRECOVERABLE_ERRORS = 50
 TTS_CONNECT = APIConnectOptions(max_retry=2, retry_interval=1.0, timeout=15.0)
+# No remote control of the session from the room (see VoicePipeline.start).
+SESSION_HOST = False
 
 
 class TurnRelay(llm.LLM):
@@ -135,8 +137,15 @@ class VoicePipeline:
         if room is None:
             await self.session.start(Agent(instructions=AGENT_INSTRUCTIONS), record=False)
             return
+        # session_host off: AgentSession would otherwise open a remote-control channel (lk.agent.session)
+        # that any participant could drive (run_input injects a turn, update_io mutes the agent) and
+        # that broadcasts every session event to the room. The conductor is the only one who drives.
         await self.session.start(
-            Agent(instructions=AGENT_INSTRUCTIONS), room=room, room_options=options, record=False
+            Agent(instructions=AGENT_INSTRUCTIONS),
+            room=room,
+            room_options=options,
+            record=False,
+            session_host=SESSION_HOST,
         )
         # The conductor keeps lk.agent.state (it knows when it is thinking or paused); RoomIO would
         # overwrite it with the session's own view.

@@ -255,3 +255,22 @@ async def test_say_marks_the_avatar_as_speaking_only_while_speaking(settings: Ag
     assert tile.speaking is False
     await transport.close()
     await asyncio.sleep(0)
+
+
+async def test_the_session_opens_no_remote_control_channel_in_the_room() -> None:
+    # Given the voice pipeline about to start in a room
+    voice = VoicePipeline.create(RealClock())
+    started: dict[str, object] = {}
+
+    async def record_start(agent: object, **options: object) -> None:
+        started.update(options)
+
+    voice.session.start = record_start  # type: ignore[method-assign]
+
+    # When it starts in the room
+    await voice.start(OfflineRoom())  # type: ignore[arg-type]
+
+    # Then AgentSession is told not to host a remote session: no participant can send run_input or
+    # update_io on lk.agent.session, and session events are not broadcast to the room
+    assert started["session_host"] is False
+    assert started["room"] is not None
