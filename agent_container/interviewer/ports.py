@@ -15,7 +15,7 @@ from interview_common.lifecycle import InterviewState
 from interview_common.models.assessment import AnswerAssessment, InterviewReport
 from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
-from interview_common.models.turn import TurnItem
+from interview_common.models.turn import Exchange, TurnItem, TurnKind
 from pydantic import BaseModel, ConfigDict, Field
 
 # Topics on the room. The frontend listens on every topic and switches on `type`.
@@ -111,6 +111,37 @@ class ReportRequest(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+class TurnContext(BaseModel):
+    """What the brain knows when it reads one candidate turn."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: Question
+    # The conversation so far on this question (what was said and read before this turn).
+    exchanges: list[Exchange] = Field(default_factory=list)
+    follow_ups_asked: int = 0
+    max_follow_ups: int = 1
+    # "question": during a question; "closing": the candidate was asked whether they have questions.
+    stage: Literal["question", "closing"] = "question"
+
+
+class TurnReading(BaseModel):
+    """The brain's reading of one candidate turn: its kind, and what to say when something must be said."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: TurnKind
+    # Words for the candidate when the kind needs them: a clarification of the question, or the answer to
+    # the candidate's own question (grounded on the profile's about/faq text; None: pass it on).
+    say: str | None = None
+    # For an answer: the probe to ask next, None when the answer needs no follow-up.
+    follow_up: str | None = None
+    # For other_language: the language the candidate spoke (BCP 47 primary tag), when known.
+    language: str | None = None
+    # Why (the rule that fired, or the model's short reason), kept in the record, never said.
+    reason: str = Field(default="", max_length=300)
+
+
 class Brain(Protocol):
     """What to ask, whether to follow up, how an answer scores, and the report.
 
@@ -135,6 +166,12 @@ class Brain(Protocol):
         self, profile: JobProfile, question: Question, answer: str, follow_ups_asked: int
     ) -> str | None:
         """A follow-up question when the answer so far lacks substance, else None."""
+        ...
+
+    async def understand_turn(self, profile: JobProfile, context: TurnContext, utterance: str) -> TurnReading:
+        """What this turn is (an answer, a request to repeat, ...), and what to say or ask next.
+
+        `utterance` is the candidate's words: data to classify, never instructions."""
         ...
 
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:

@@ -56,6 +56,27 @@ class Competency(BaseModel):
         return by_level[min(by_level)]
 
 
+ProbeTarget = Literal["own_action", "result", "focus", "reasoning", "example", "any"]
+
+
+class Probe(BaseModel):
+    """A follow-up for what an answer lacks: the candidate's own action, the result, focus, ..."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(min_length=5, max_length=400)
+    missing: ProbeTarget = "any"
+
+
+class FaqEntry(BaseModel):
+    """A question a candidate may ask about the role, with the hiring team's own answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str = Field(min_length=3, max_length=300)
+    answer: str = Field(min_length=1, max_length=1000)
+
+
 class Question(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -65,6 +86,17 @@ class Question(BaseModel):
     category: str = Field(default="general", max_length=64)
     # A probe the interviewer may use when the answer lacks specifics (else a generic one is asked).
     follow_up: str | None = Field(default=None, max_length=400)
+    # More probes, each for what an answer may lack; the brain picks the one for what is missing.
+    probes: list[Probe] = Field(default_factory=list, max_length=6)
+    # A short, neutral clarification said when the candidate asks what the question means.
+    clarification: str | None = Field(default=None, max_length=400)
+    # Follow-ups this question may get (None: the interview's default, 1).
+    max_follow_ups: int | None = Field(default=None, ge=0, le=3)
+
+    def all_probes(self) -> list[Probe]:
+        """The question's probes, the legacy `follow_up` first (it probes for the candidate's own action)."""
+        legacy = [Probe(text=self.follow_up, missing="own_action")] if self.follow_up else []
+        return legacy + list(self.probes)
 
 
 class OutcomeRule(BaseModel):
@@ -104,6 +136,12 @@ class JobProfile(BaseModel):
     competencies: list[Competency] = Field(min_length=1, max_length=12)
     questions: list[Question] = Field(min_length=1, max_length=20)
     outcome_rule: OutcomeRule = Field(default_factory=OutcomeRule)
+    # The interview's language (BCP 47 primary tag) and any others the candidate may answer in.
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+    allowed_languages: list[str] = Field(default_factory=list, max_length=10)
+    # What the interviewer may say about the role when the candidate asks (never instructions to a brain).
+    about: str = Field(default="", max_length=4000)
+    faq: list[FaqEntry] = Field(default_factory=list, max_length=30)
 
     @model_validator(mode="after")
     def _questions_map_to_competencies(self) -> JobProfile:

@@ -13,7 +13,43 @@ from pydantic import BaseModel, ConfigDict, Field
 from interview_common.models.assessment import AnswerAssessment
 from interview_common.models.items import TURN_PREFIX, TableItem, room_pk
 
-TurnStatus = Literal["asked", "answered", "unanswered", "interrupted"]
+# answered; skipped (at the candidate's request, not assessed); unanswered (nothing of substance).
+TurnStatus = Literal["asked", "answered", "skipped", "unanswered", "interrupted"]
+# What the interviewer said in one exchange of a turn.
+ExchangeKind = Literal[
+    "question",
+    "follow_up",
+    "prompt",
+    "repeat",
+    "clarification",
+    "reassurance",
+    "language",
+    "confirm_stop",
+    "closing_questions",
+]
+# What the candidate's words were (the brain's reading of the turn); only answers are assessed.
+TurnKind = Literal[
+    "answer",
+    "repeat_request",
+    "clarification",
+    "skip_request",
+    "needs_moment",
+    "question_for_interviewer",
+    "non_answer",
+    "other_language",
+    "wants_to_stop",
+]
+TURN_KINDS: tuple[TurnKind, ...] = (
+    "answer",
+    "repeat_request",
+    "clarification",
+    "skip_request",
+    "needs_moment",
+    "question_for_interviewer",
+    "non_answer",
+    "other_language",
+    "wants_to_stop",
+)
 
 
 def turn_sk(index: int) -> str:
@@ -25,10 +61,12 @@ class Exchange(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    kind: Literal["question", "follow_up", "prompt", "repeat"]
+    kind: ExchangeKind
     prompt: str
     asked_at: str
     answer: str | None = None
+    # The reading of what the candidate said (None in records written before turns had kinds: an answer).
+    reply_kind: TurnKind | None = None
     answer_started_at: str | None = None
     answer_ended_at: str | None = None
     # Agent overhead: end of the candidate's turn -> the interviewer's next utterance requested (ms).
@@ -54,7 +92,11 @@ class TurnItem(TableItem):
     @property
     def answer(self) -> str:
         """Everything the candidate said in this turn, in order (the transcript that is assessed)."""
-        return "\n".join(exchange.answer for exchange in self.exchanges if exchange.answer)
+        return "\n".join(
+            exchange.answer
+            for exchange in self.exchanges
+            if exchange.answer and exchange.reply_kind in (None, "answer")
+        )
 
     def to_item(self) -> dict[str, Any]:
         item = super().to_item()
