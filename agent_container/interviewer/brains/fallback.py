@@ -15,11 +15,13 @@ from interview_common.models.job_profile import JobProfile, Question
 from interview_common.observability import logger
 
 from interviewer.clock import Clock
-from interviewer.ports import Brain, BrainError, BrainRefused, ReportRequest
+from interviewer.ports import Brain, BrainError, BrainRefused, ReportRequest, TurnContext, TurnReading
 
 T = TypeVar("T")
 
-DEFAULT_TIME_LIMITS = {"plan": 30.0, "follow_up": 8.0, "assess": 45.0, "report": 60.0}
+DEFAULT_TIME_LIMITS = {"plan": 30.0, "follow_up": 8.0, "understand": 8.0, "assess": 45.0, "report": 60.0}
+# The candidate waits for a turn's reading: one attempt, then the offline rules read that turn.
+ATTEMPTS_PER_OPERATION = {"understand": 1}
 
 
 def _describe(error: BaseException | None) -> str:
@@ -70,7 +72,7 @@ class FallbackBrain:
         if self.tripped:
             return await call(self._fallback), f"{self._primary.name} brain disabled after repeated failures"
         error: BaseException | None = None
-        for _ in range(self._attempts):
+        for _ in range(min(self._attempts, ATTEMPTS_PER_OPERATION.get(operation, self._attempts))):
             try:
                 return await self._clock.wait_for(call(self._primary), self._limits[operation]), None
             except BrainRefused as refused:
@@ -111,6 +113,19 @@ class FallbackBrain:
             lambda brain: brain.decide_follow_up(profile, question, answer, follow_ups_asked),
         )
         return follow_up
+
+    async def understand_turn(self, profile: JobProfile, context: TurnContext, utterance: str) -> TurnReading:
+        # A failed reading costs the candidate no more than one attempt's wait: the offline rules read it.
+        reading, reason = await self._run(
+            "understand",
+            f"a turn on question {context.question.id}",
+            lambda brain: brain.understand_turn(profile, context, utterance),
+        )
+        if reason:
+            return reading.model_copy(
+                update={"reason": f"{reading.reason} ({self._fallback.name} rules)"[:300]}
+            )
+        return reading
 
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
         assessment, reason = await self._run(

@@ -1,8 +1,9 @@
 """The offline brain: deterministic, no network, rules a person can read and check.
 
 - Questions: the profile's, in order (a structured interview asks every candidate the same).
-- Follow-up: when the answer so far has fewer than `MIN_SUBSTANTIVE_WORDS` words of substance, or none of
-  its competencies' indicators; the question's own probe first, then a generic one.
+- Turns: what each candidate turn is (an answer, a request to repeat, ...) by the phrase rules of
+  brains.turn_rules; for an answer, the follow-up for what it lacks (own action, result, focus, an
+  example of the competency) by brains.probes, the question's own probes first, then generic ones.
 - Substance: the answer's sentences minus those the injection screen flags (instructions to the
   interviewer, keyword stuffing, rubric recital, padding), each distinct sentence counted once.
 - Evidence for a competency: distinct substance sentences of at least `MIN_EVIDENCE_WORDS` words that
@@ -33,9 +34,13 @@ from interviewer.assessment import (
     suggested_outcome,
     word_count,
 )
+from interviewer.brains.probes import GENERIC_FOLLOW_UP, follow_up_for
+from interviewer.brains.turn_rules import answers_so_far, read_turn
 from interviewer.clock import Clock, RealClock
 from interviewer.injection import normalise
-from interviewer.ports import ReportRequest
+from interviewer.ports import ReportRequest, TurnContext, TurnReading
+
+__all__ = ["GENERIC_FOLLOW_UP", "RULES_VERSION", "OfflineBrain"]
 
 RULES_VERSION = "rules-v2"
 MIN_SUBSTANTIVE_WORDS = 25
@@ -44,7 +49,7 @@ MANY_CONCRETE = 3
 EXAMPLE_CONCRETE = 2
 MIN_EVIDENCE_WORDS = 4
 MAX_EVIDENCE = 3
-GENERIC_FOLLOW_UP = "Could you give me a specific example: what you did yourself, and what the result was?"
+MAX_FOLLOW_UPS = 3  # Question.max_follow_ups allows at most 3
 _SPECIFICS = re.compile(
     r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"thousand|half|third|quarter|double|twice)\b|\b(result|results|resulted|reduced|increased|improved|saved|cut|"
@@ -115,14 +120,24 @@ class OfflineBrain:
     async def decide_follow_up(
         self, profile: JobProfile, question: Question, answer: str, follow_ups_asked: int
     ) -> str | None:
-        substance = " ".join(distinct(screen_answer(profile, question, answer).substance))
-        competencies = [profile.competency(cid) for cid in question.competencies]
-        has_indicator = any(indicator_hits(substance, competency) for competency in competencies)
-        if word_count(substance) >= MIN_SUBSTANTIVE_WORDS and has_indicator:
-            return None
-        if follow_ups_asked == 0 and question.follow_up:
-            return question.follow_up
-        return GENERIC_FOLLOW_UP
+        # The same rule as understand_turn's follow-up (brains.probes); without the conversation, the
+        # question's probes are taken to have been asked in order.
+        asked = [probe.text for probe in question.all_probes()[:follow_ups_asked]]
+        return follow_up_for(profile, question, answer, asked=asked, limit=MAX_FOLLOW_UPS)
+
+    async def understand_turn(self, profile: JobProfile, context: TurnContext, utterance: str) -> TurnReading:
+        """The turn's kind by the phrase rules (brains.turn_rules); for an answer, the probe for what the
+        answer so far lacks (brains.probes), until the question's follow-ups are used up."""
+        reading = read_turn(profile, context, utterance)
+        if reading.kind != "answer" or context.stage != "question":
+            return reading
+        limit = min(context.max_follow_ups, MAX_FOLLOW_UPS)
+        if context.follow_ups_asked >= limit:
+            return reading
+        answer = "\n".join([*answers_so_far(context.exchanges), utterance.strip()])
+        asked = [exchange.prompt for exchange in context.exchanges if exchange.kind == "follow_up"]
+        follow_up = follow_up_for(profile, context.question, answer, asked=asked, limit=limit)
+        return reading.model_copy(update={"follow_up": follow_up})
 
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
         screening = screen_answer(profile, question, answer)

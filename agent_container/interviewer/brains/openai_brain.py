@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import openai
 from interview_common.models.assessment import AnswerAssessment, CompetencyAssessment, InterviewReport
 from interview_common.models.job_profile import JobProfile, Question
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from interviewer.assessment import (
     build_report,
@@ -27,8 +27,10 @@ from interviewer.assessment import (
     screen_answer,
     suggested_outcome,
 )
+from interviewer.brains.structured_output import StructuredCaller
+from interviewer.brains.turn_reading import TURN_SYSTEM_PROMPT, TurnJudgement, turn_prompt, usable_reading
 from interviewer.clock import Clock, RealClock
-from interviewer.ports import BrainError, BrainRefused, ReportRequest
+from interviewer.ports import BrainError, ReportRequest, TurnContext, TurnReading
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -114,6 +116,8 @@ class OpenAIBrain:
             max_retries=max_retries,
             http_client=http_client,
         )
+        # Structured outputs, else a forced tool call, else json_object: decided once for this endpoint.
+        self._caller = StructuredCaller(self._client, model)
 
     @property
     def name(self) -> str:
@@ -126,30 +130,10 @@ class OpenAIBrain:
     async def aclose(self) -> None:
         await self._client.close()
 
-    async def _parse(self, schema: type[M], user: str, *, temperature: float = 0.0) -> M:
-        try:
-            completion = await self._client.chat.completions.parse(
-                model=self._model,
-                messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}],
-                response_format=schema,
-                temperature=temperature,
-            )
-        except ValidationError as error:
-            raise BrainError(f"{schema.__name__}: the model's output did not match the schema") from error
-        except (
-            openai.OpenAIError
-        ) as error:  # API errors after the client's retries, timeouts, length/filter stops
-            raise BrainError(f"{schema.__name__}: {type(error).__name__}") from error
-        except json.JSONDecodeError as error:
-            raise BrainError(f"{schema.__name__}: the model's output was not JSON") from error
-        if not completion.choices:
-            raise BrainError(f"{schema.__name__}: the response had no choices")
-        message = completion.choices[0].message
-        if message.refusal:
-            raise BrainRefused(f"{schema.__name__}: the model refused")
-        if message.parsed is None:
-            raise BrainError(f"{schema.__name__}: the response had no parsed content")
-        return message.parsed
+    async def _parse(
+        self, schema: type[M], user: str, *, temperature: float = 0.0, system: str = SYSTEM_PROMPT
+    ) -> M:
+        return await self._caller.parse(schema, system, user, temperature=temperature)
 
     async def plan_questions(self, profile: JobProfile) -> list[Question]:
         # Structured interviews ask every candidate the same questions: the profile's, in order.
@@ -174,6 +158,12 @@ class OpenAIBrain:
         if len(text) > 400:
             raise BrainError("FollowUpDecision: the follow-up question is too long")
         return text
+
+    async def understand_turn(self, profile: JobProfile, context: TurnContext, utterance: str) -> TurnReading:
+        judgement = await self._parse(
+            TurnJudgement, turn_prompt(profile, context, utterance), system=TURN_SYSTEM_PROMPT
+        )
+        return usable_reading(profile, context, judgement)
 
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
         screening = screen_answer(profile, question, answer)

@@ -72,6 +72,16 @@ class InterviewItem(TableItem):
     version: int = 1
     expires_at: int
 
+    @property
+    def candidate_ever_joined(self) -> bool:
+        """Whether the candidate ever joined: their first join sets `started_at` and `in_progress` (webhook
+        or agent); a question asked counts too, for records written before that was reliable."""
+        return (
+            self.started_at is not None
+            or self.state == InterviewState.IN_PROGRESS
+            or self.question_index > 0
+        )
+
     def to_item(self) -> dict[str, Any]:
         item = super().to_item()
         # Metadata is free-form JSON: stored as a string so floats never meet DynamoDB's Decimal.
