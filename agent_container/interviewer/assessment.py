@@ -329,5 +329,12 @@ def build_report(
         brain_notes=notes,
         dropped_quotes=sum(len(assessment.dropped_quotes) for assessment in assessments),
         injections=collect_injections(assessments),
+        skipped_questions=[turn.question_id for turn in request.turns if turn.status == "skipped"],
+        unanswered_questions=[
+            turn.question_id
+            for turn in request.turns
+            if turn.status == "unanswered" and not turn.answer.strip()
+        ],
+        candidate_questions=list(request.candidate_questions),
         generated_at=generated_at,
     )

@@ -1,36 +1,41 @@
-"""The interview, written down: greet, ask, listen, follow up, close, report.
+"""The interview, written down: greet, ask, listen, understand, follow up, close, report.
 
 The conductor knows nothing of LiveKit, OpenAI or DynamoDB: it talks to a Transport, a Brain and an
-InterviewRecorder, and reads time from an injected Clock.
+InterviewRecorder, and reads time from an injected Clock. What it does with each kind of candidate turn
+(a request to repeat, a question for the interviewer, ...) is `turn_handling`; whether the candidate is
+here and whether anything stopped the interview is `supervision`; what it says is `phrases` (data);
+its background work (heartbeats, the time limit, assessments) is owned by `background`.
 
 How it ends (state, and the exit code of the process):
-- completed (0): every question asked; or POST /end-interview (closes politely, keeps what was answered);
-  or the maximum duration was reached.
-- abandoned (0): the candidate never came within the no-show timeout.
+- completed (0): every question asked and the candidate's questions taken; or the candidate asked to
+  stop and confirmed it (end reason candidate_ended); or POST /end-interview (closes politely, keeps what
+  was answered); or the maximum duration was reached.
+- abandoned (0): the candidate never came (no-show), whichever way the interview then ended (no-show
+  timeout, end request, room closed, SIGTERM): end reason no_show, nothing asked.
 - the candidate left and did not come back within the rejoin grace, or the room closed under us:
   completed (0, report marked partial) when MORE THAN HALF of the questions were answered, since the
   report is then worth a person's review; abandoned (0) otherwise.
 - failed (1): an error the conductor could not recover from; or the platform stopped the agent (SIGTERM):
   it says goodbye, writes what it has, and the state's error says what happened.
-A brain failure never ends the interview (FallbackBrain answers); a speech failure is retried once,
-then the line is delivered as text (the transcript message) and the report says so.
+A brain failure never ends the interview (FallbackBrain answers; a turn the brain cannot read counts as an
+answer); a speech failure is retried once, then the line is delivered as text (the transcript message)
+and the report says so.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 from interview_common.lifecycle import TERMINAL_STATES, InterviewState
 from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
-from interview_common.models.turn import Exchange, TurnItem
+from interview_common.models.turn import Exchange, ExchangeKind, TurnItem
 from interview_common.observability import logger
 from pydantic import BaseModel, ConfigDict
 
+from interviewer.background import BackgroundTasks
 from interviewer.clock import Clock
 from interviewer.config import AgentSettings
 from interviewer.messages import (
@@ -42,7 +47,9 @@ from interviewer.messages import (
     StatusMessage,
     TranscriptMessage,
     progress_percent,
+    question_responses,
 )
+from interviewer.phrases import Phrases
 from interviewer.ports import (
     AgentState,
     Brain,
@@ -55,23 +62,18 @@ from interviewer.ports import (
     RoomEvent,
     SpeechFailed,
     Transport,
-    Utterance,
+    TurnContext,
+    TurnReading,
 )
+from interviewer.supervision import Interrupted, StopReason, Supervision
+from interviewer.turn_handling import ClosingQuestions, Conversation, QuestionTurn, TurnOutcome
 
-T = TypeVar("T")
+__all__ = ["Conductor", "Interrupted", "InterviewIdentity", "Outcome", "Phrases", "StopReason", "Timeouts"]
 
-StopReason = Literal[
-    "end_requested", "room_closed", "max_duration", "ended_elsewhere", "terminated", "candidate_gone"
-]
-ExchangeKind = Literal["question", "follow_up", "prompt", "repeat"]
 SPEAKING_PHASES = frozenset({"greeting", "asking", "follow_up", "closing"})
 CLOSING_SPEECH_LIMIT = 20.0  # seconds a goodbye may take once the interview is ending
-
-
-class Interrupted(Exception):
-    def __init__(self, reason: StopReason) -> None:
-        super().__init__(reason)
-        self.reason: StopReason = reason
+# Lines that show the question on the frontend (a `question` message) before they are said.
+_ASKING_KINDS: frozenset[ExchangeKind] = frozenset({"question", "repeat", "follow_up"})
 
 
 class Timeouts(BaseModel):
@@ -118,48 +120,6 @@ class InterviewIdentity(BaseModel):
         )
 
 
-@dataclass(frozen=True)
-class Phrases:
-    notice: str = (
-        "Before we begin: this interview is conducted by an AI, and it is recorded and transcribed. "
-        "A person on the hiring team reviews your answers and makes the decision."
-    )
-    gentle_prompt: str = (
-        "Take your time. Whenever you're ready, I'm listening, "
-        "and if you'd rather skip this one, just say so."
-    )
-    move_on: str = "That's alright, let's move on."
-    welcome_back: str = "Welcome back. Let's pick up where we left off."
-    acknowledgement: str = "Thank you."
-    feedback: str = "Thank you, your answer has been recorded."
-    closing: str = (
-        "That was my last question. Thank you for your time. Your answers have been recorded, and a person "
-        "on the hiring team will review them and be in touch about next steps. Goodbye!"
-    )
-    closing_on_request: str = (
-        "We'll end the interview here, as requested. Thank you for your time. Your answers so far have been "
-        "recorded, and a person on the hiring team will review them. Goodbye."
-    )
-    closing_on_time: str = (
-        "We've reached the time limit for this interview, so we'll stop here. Thank you. Your answers have "
-        "been recorded, and a person on the hiring team will review them. Goodbye."
-    )
-    closing_on_terminate: str = (
-        "I'm sorry, I have to end the interview now because of a technical problem. Your answers so far "
-        "have been recorded. Goodbye."
-    )
-
-    def greeting(self, title: str, question_count: int, candidate_name: str | None = None) -> str:
-        hello = f"Hello {candidate_name}, and welcome." if candidate_name else "Hello, and welcome."
-        return (
-            f"{hello} I'm the AI interviewer for this {_interview_name(title)}. {self.notice} "
-            f"I'll ask you {question_count} questions; take your time with each one. Let's begin."
-        )
-
-    def question(self, number: int, total: int, text: str) -> str:
-        return f"Question {number} of {total}. {text}"
-
-
 class Outcome(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -202,9 +162,9 @@ class Conductor:
         self._state = InterviewState.LAUNCHING
         self._phase: Phase | None = None
         self._profile: JobProfile | None = None
+        self._conversation: Conversation | None = None
         self._questions: list[Question] = []
         self._turns: list[TurnItem] = []
-        self._assessments: list[asyncio.Task[None]] = []
         self._notes: list[str] = []
         self._expires_at = 0
         self._current_number = 0
@@ -212,12 +172,13 @@ class Conductor:
         self._pending_ack = False
         self._last_turn_end: float | None = None
         self._recorded: RecordedState | None = None
-        self._pending_stop: StopReason | None = None
-        self._stop: asyncio.Future[StopReason] | None = None
-        self._present = False
-        self._absent = asyncio.Event()
-        self._left_at = 0.0
-        self._background: list[asyncio.Task[None]] = []
+        self._tasks = BackgroundTasks()
+        self._supervision = Supervision(
+            clock,
+            rejoin_grace=timeouts.rejoin_grace,
+            wait_for_candidate=transport.wait_for_candidate,
+            on_pause=self._pause,
+        )
         # End of the candidate's turn -> the next line requested from speech (the agent's own overhead).
         self.response_latencies: list[float] = []
 
@@ -225,12 +186,10 @@ class Conductor:
 
     def request_stop(self, reason: StopReason = "terminated") -> None:
         """Stop from outside (SIGTERM): the interview closes politely and says why."""
-        self._signal_stop(reason)
+        self._supervision.signal_stop(reason)
 
     async def run(self) -> Outcome:
-        self._stop = asyncio.get_running_loop().create_future()
-        if self._pending_stop:
-            self._stop.set_result(self._pending_stop)
+        self._supervision.start()
         self._transport.on_room_event(self._on_room_event)
         try:
             return await self._interview()
@@ -238,9 +197,7 @@ class Conductor:
             logger.exception("the interview failed")
             return await self._fail(f"{type(error).__name__}: {str(error)[:200]}")
         finally:
-            for task in self._background:
-                task.cancel()
-            await asyncio.gather(*self._background, return_exceptions=True)
+            await self._tasks.close()
             with contextlib.suppress(Exception):
                 await self._recorder.close()
             with contextlib.suppress(Exception):
@@ -260,24 +217,27 @@ class Conductor:
             return Outcome(state=recorded.state, end_reason="ended_before_agent_joined")
         self._state = recorded.state
         if recorded.end_requested:
-            self._signal_stop("end_requested")
-        self._background.append(asyncio.ensure_future(self._heartbeats()))
+            self._supervision.signal_stop("end_requested")
+        self._tasks.spawn("heartbeats", self._heartbeats())
 
         profile = await self._recorder.load_profile()
         self._profile = profile
+        self._conversation = Conversation(
+            profile=profile, silence=self._timeouts.silence, default_follow_ups=self._timeouts.max_follow_ups
+        )
         await self._agent_state("thinking")
         self._questions = await self._brain.plan_questions(profile) or list(profile.questions)
         try:
             await self._set_phase("waiting")
             await self._agent_state("idle")
-            arrived = await self._until_stopped(self._transport.wait_for_candidate(self._timeouts.no_show))
-            if not arrived:
+            wait = self._transport.wait_for_candidate(self._timeouts.no_show)
+            if not await self._supervision.until_stopped(wait):
                 return await self._finish(InterviewState.ABANDONED, "no_show")
-            self._mark_present()
+            self._supervision.arrived()
             await self._transition(
                 InterviewState.IN_PROGRESS, started_at=self._clock.iso(), candidate_connected=True
             )
-            self._background.append(asyncio.ensure_future(self._watch_duration()))
+            self._tasks.spawn("time limit", self._watch_duration())
 
             await self._set_phase("greeting")
             context = await self._interview_context()
@@ -286,11 +246,22 @@ class Conductor:
                 len(self._questions),
                 candidate_name=context.candidate_name if context else None,
             )
-            await self._guarded(lambda _: self._speak(greeting), resume=self._welcome_back)
+            await self.say(greeting)
+            set_aside: list[tuple[int, Question, TurnItem]] = []
             for number, question in enumerate(self._questions, start=1):
-                await self._ask(number, question)
+                turn = await self._open_turn(number, question)
+                outcome = await self._talk_through(number, question, turn)
+                await self._close_turn(turn, question, outcome)
+                if outcome == "set_aside":
+                    set_aside.append((number, question, turn))
+            for number, question, turn in set_aside:  # asked again before the close
+                outcome = await self._talk_through(number, question, turn, revisit=True)
+                await self._close_turn(turn, question, "unanswered" if outcome == "set_aside" else outcome)
             await self._set_phase("closing")
-            await self._guarded(lambda _: self._speak(self._phrases.closing), resume=self._welcome_back)
+            said_back = await self._closing_questions()
+            closing = f"{said_back} {self._phrases.closing}" if said_back else self._phrases.closing
+            await self._set_phase("closing")
+            await self.say(closing)
             return await self._finish(InterviewState.COMPLETED, "completed")
         except Interrupted as interrupted:
             return await self._finish_interrupted(interrupted.reason)
@@ -311,8 +282,21 @@ class Conductor:
 
     # -- one question --------------------------------------------------------------------------------
 
-    async def _ask(self, number: int, question: Question) -> None:
-        assert self._profile is not None
+    async def _talk_through(
+        self, number: int, question: Question, turn: TurnItem, *, revisit: bool = False
+    ) -> TurnOutcome:
+        assert self._conversation is not None
+        handling = QuestionTurn(
+            self, self._conversation, number=number, total=len(self._questions), question=question, turn=turn
+        )
+        try:
+            return await handling.run(revisit=revisit)
+        except Interrupted as interrupted:
+            if interrupted.reason == "candidate_ended":  # what they said before asking to stop still counts
+                await self._close_turn(turn, question, "answered" if turn.answer.strip() else "unanswered")
+            raise
+
+    async def _open_turn(self, number: int, question: Question) -> TurnItem:
         turn = TurnItem(
             room_name=self._identity.room_name,
             interview_id=self._identity.interview_id,
@@ -326,71 +310,113 @@ class Conductor:
         )
         self._turns.append(turn)
         await self._recorder.save_turn(turn)
-        total = len(self._questions)
+        return turn
 
-        spoken = self._phrases.question(number, total, question.text)
-        exchange = await self._guarded(
-            lambda attempt: self._exchange(
-                number, question, "question" if attempt == 0 else "repeat", question.text, spoken
-            ),
-            resume=self._welcome_back,
-        )
-        await self._record(turn, exchange)
-        if exchange.answer is None:
-            exchange = await self._guarded(
-                lambda attempt: self._exchange(
-                    number,
-                    question,
-                    "prompt" if attempt == 0 else "repeat",
-                    question.text,
-                    self._phrases.gentle_prompt if attempt == 0 else spoken,
-                ),
-                resume=self._welcome_back,
-            )
-            await self._record(turn, exchange)
-            if exchange.answer is None:
-                turn.status = "unanswered"
-                await self._recorder.save_turn(turn)
-                await self._guarded(lambda _: self._speak(self._phrases.move_on), resume=self._welcome_back)
-                return
-
-        while turn.follow_ups < self._timeouts.max_follow_ups:
-            await self._agent_state("thinking")
-            follow_up = await self._until_stopped(
-                self._brain.decide_follow_up(self._profile, question, turn.answer, turn.follow_ups)
-            )
-            if not follow_up:
-                break
-            turn.follow_ups += 1
-            exchange = await self._guarded(
-                self._follow_up_step(number, question, follow_up), resume=self._welcome_back
-            )
-            await self._record(turn, exchange)
-            if exchange.answer is None:
-                break
-
-        turn.status = "answered"
+    async def _close_turn(self, turn: TurnItem, question: Question, outcome: TurnOutcome) -> None:
+        """Record the turn's outcome; an answer is acknowledged and assessed beside the conversation."""
+        if outcome == "set_aside":
+            turn.status = "unanswered"  # until it is asked again before the close
+            await self._recorder.save_turn(turn)
+            return
+        turn.status = outcome
+        if outcome != "answered":
+            await self._recorder.save_turn(turn)
+            return
         turn.answered_at = self._clock.iso()
         await self._recorder.save_turn(turn)
-        await self._publish(FeedbackMessage(question_number=number, message=self._phrases.feedback).payload())
+        await self._publish(
+            FeedbackMessage(question_number=turn.index, message=self._phrases.feedback).payload()
+        )
         self._pending_ack = True
-        self._assessments.append(asyncio.ensure_future(self._assess(turn, question)))
+        if turn.answer.strip():  # an answer the interview cannot assess (another language) has no text here
+            self._tasks.spawn(f"assess:{question.id}", self._assess(turn, question))
 
-    def _follow_up_step(
-        self, number: int, question: Question, text: str
-    ) -> Callable[[int], Awaitable[Exchange]]:
-        return lambda _: self._exchange(number, question, "follow_up", text, text)
+    async def _closing_questions(self) -> str:
+        assert self._conversation is not None
+        last = self._questions[-1]
+        return await ClosingQuestions(
+            self, self._conversation, number=len(self._questions), question=last
+        ).run()
+
+    # -- what turn handling uses (turn_handling.Interviewer) --------------------------------------------
+
+    @property
+    def phrases(self) -> Phrases:
+        return self._phrases
+
+    def now_iso(self) -> str:
+        return self._clock.iso()
+
+    async def say(self, line: str) -> None:
+        """Say a line to the candidate (said again after a welcome back if they leave meanwhile)."""
+        await self._supervision.guarded(lambda _: self._speak(line), resume=self._welcome_back)
+
+    async def converse(
+        self,
+        number: int,
+        kind: ExchangeKind,
+        line: str,
+        *,
+        question: Question | None,
+        resume_line: str | None = None,
+        silence: float | None = None,
+    ) -> Exchange:
+        """Say `line` and listen. If the candidate leaves meanwhile, it is done again when they are back:
+        the question again (`resume_line`), or the same line when there is none."""
+
+        def step(attempt: int) -> Any:
+            if attempt and resume_line is not None and question is not None:
+                return self._exchange(number, question, "repeat", resume_line, silence)
+            return self._exchange(number, question, kind, line, silence)
+
+        exchange: Exchange = await self._supervision.guarded(step, resume=self._welcome_back)
+        return exchange
+
+    async def understand(self, context: TurnContext, text: str) -> TurnReading:
+        """The brain's reading of a turn; a brain that cannot read it counts it as an answer."""
+        assert self._profile is not None
+        await self._agent_state("thinking")
+        try:
+            return await self._supervision.until_stopped(
+                self._brain.understand_turn(self._profile, context, text)
+            )
+        except Interrupted:
+            raise
+        except Exception as error:
+            logger.warning(
+                "the brain could not read the turn; taking it as an answer",
+                extra={"question_id": context.question.id, "error": type(error).__name__},
+            )
+        follow_up: str | None = None
+        if context.stage == "question" and context.follow_ups_asked < context.max_follow_ups:
+            answer = "\n".join([*(e.answer for e in context.exchanges if e.answer), text])
+            with contextlib.suppress(Exception):
+                follow_up = await self._supervision.until_stopped(
+                    self._brain.decide_follow_up(
+                        self._profile, context.question, answer, context.follow_ups_asked
+                    )
+                )
+        return TurnReading(kind="answer", follow_up=follow_up, reason="the brain could not read the turn")
+
+    async def record(self, turn: TurnItem, exchange: Exchange) -> None:
+        """Keep the exchange (with its reply, read) in the turn's record."""
+        turn.exchanges.append(exchange)
+        await self._recorder.save_turn(turn)
 
     async def _exchange(
-        self, number: int, question: Question, kind: ExchangeKind, shown: str, spoken: str
+        self,
+        number: int,
+        question: Question | None,
+        kind: ExchangeKind,
+        spoken: str,
+        silence: float | None,
     ) -> Exchange:
-        """Say one line of this question's turn and listen for the answer (None after the silence timeout)."""
+        """Say one line of this question's turn and listen for the reply (None after the silence)."""
         total = len(self._questions)
-        self._current_number, self._current_text = number, shown
         asked_at = self._clock.iso()
-        if kind == "prompt":
-            await self._set_phase("asking")
-        else:
+        if question is not None and kind in _ASKING_KINDS:
+            shown = question.text if kind != "follow_up" else spoken
+            self._current_number, self._current_text = number, shown
             await self._set_phase("follow_up" if kind == "follow_up" else "asking")
             await self._publish(
                 QuestionMessage(
@@ -402,15 +428,21 @@ class Conductor:
                     timestamp=asked_at,
                 ).payload()
             )
+        else:
+            await self._set_phase("closing" if kind == "closing_questions" else "asking")
         await self._speak(spoken)
         await self._set_phase("listening")
         await self._publish(AgentListeningMessage().payload())
         await self._agent_state("listening")
-        utterance = await self._transport.listen(self._timeouts.silence)
+        utterance = await self._transport.listen(silence or self._timeouts.silence)
         exchange = Exchange(kind=kind, prompt=spoken, asked_at=asked_at)
         if utterance is None or not utterance.text.strip():
             return exchange
-        await self._received(number, utterance)
+        self._last_turn_end = utterance.ended_at
+        await self._publish(ResponseReceivedMessage(question_number=number).payload())
+        await self._publish(
+            TranscriptMessage(speaker="candidate", text=utterance.text.strip(), final=True).payload()
+        )
         return exchange.model_copy(
             update={
                 "answer": utterance.text.strip(),
@@ -418,17 +450,6 @@ class Conductor:
                 "answer_ended_at": self._clock.iso(utterance.ended_at),
             }
         )
-
-    async def _received(self, number: int, utterance: Utterance) -> None:
-        self._last_turn_end = utterance.ended_at
-        await self._publish(ResponseReceivedMessage(question_number=number).payload())
-        await self._publish(
-            TranscriptMessage(speaker="candidate", text=utterance.text.strip(), final=True).payload()
-        )
-
-    async def _record(self, turn: TurnItem, exchange: Exchange) -> None:
-        turn.exchanges.append(exchange)
-        await self._recorder.save_turn(turn)
 
     async def _assess(self, turn: TurnItem, question: Question) -> None:
         assert self._profile is not None
@@ -444,7 +465,9 @@ class Conductor:
 
     async def _speak(self, text: str) -> None:
         if self._pending_ack:
-            text = f"{self._phrases.acknowledgement} {text}"
+            # "Thank you." before the next line, unless that line thanks the candidate already.
+            if "thank you" not in text.lower():
+                text = f"{self._phrases.acknowledgement} {text}"
             self._pending_ack = False
         if self._last_turn_end is not None:
             self.response_latencies.append(max(0.0, self._clock.now() - self._last_turn_end))
@@ -498,77 +521,25 @@ class Conductor:
             self._state = target
         return moved
 
-    # -- interruptions -------------------------------------------------------------------------------
-
-    def _signal_stop(self, reason: StopReason) -> None:
-        if self._stop is None:
-            self._pending_stop = self._pending_stop or reason
-        elif not self._stop.done():
-            self._stop.set_result(reason)
+    # -- the room and the background ------------------------------------------------------------------
 
     def _on_room_event(self, event: RoomEvent) -> None:
         if event.kind == "candidate_joined":
-            self._mark_present()
+            self._supervision.arrived()
         elif event.kind == "candidate_left":
-            self._present = False
-            self._left_at = event.at or self._clock.now()
-            self._absent.set()
+            self._supervision.left(event.at or self._clock.now())
         elif event.kind == "room_closed":
-            self._signal_stop("room_closed")
+            self._supervision.signal_stop("room_closed")
         elif event.kind == "end_requested":
-            self._signal_stop("end_requested")
+            self._supervision.signal_stop("end_requested")
+        elif event.kind == "agent_replaced":  # another agent holds the interview now: leave it to them
+            self._supervision.signal_stop("replaced")
+        elif event.kind == "speech_closed":  # deaf and mute for good: end rather than time out each question
+            self._supervision.signal_stop("speech_lost")
 
-    def _mark_present(self) -> None:
-        self._present = True
-        self._absent.clear()
-
-    def _stopped(self) -> StopReason | None:
-        return self._stop.result() if self._stop is not None and self._stop.done() else None
-
-    async def _until_stopped(self, awaitable: Awaitable[T]) -> T:
-        """`awaitable`'s result, unless the interview is stopped first (Interrupted)."""
-        assert self._stop is not None
-        reason = self._stopped()
-        task = asyncio.ensure_future(awaitable)
-        if reason:
-            task.cancel()
-            raise Interrupted(reason)
-        waiting: set[asyncio.Future[Any]] = {task, self._stop}
-        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            return task.result()
-        await _cancel(task)
-        raise Interrupted(self._stop.result())
-
-    async def _guarded(self, step: Callable[[int], Awaitable[T]], resume: Callable[[], Awaitable[None]]) -> T:
-        """Run a step that needs the candidate; if they leave, pause, and redo it when they are back."""
-        assert self._stop is not None
-        attempt = 0
-        while True:
-            reason = self._stopped()
-            if reason:
-                raise Interrupted(reason)
-            if not self._present:
-                await self._await_rejoin()
-                await resume()
-            task = asyncio.ensure_future(step(attempt))
-            left = asyncio.ensure_future(self._absent.wait())
-            waiting: set[asyncio.Future[Any]] = {task, left, self._stop}
-            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            left.cancel()
-            if task.done():
-                return task.result()
-            await _cancel(task)
-            attempt += 1
-
-    async def _await_rejoin(self) -> None:
+    async def _pause(self) -> None:
         await self._set_phase("paused")
         await self._agent_state("idle")
-        remaining = self._left_at + self._timeouts.rejoin_grace - self._clock.now()
-        back = remaining > 0 and await self._until_stopped(self._transport.wait_for_candidate(remaining))
-        if not back:
-            raise Interrupted("candidate_gone")
-        self._mark_present()
 
     async def _welcome_back(self) -> None:
         await self._speak(self._phrases.welcome_back)
@@ -584,25 +555,41 @@ class Conductor:
             else:
                 self._recorded = recorded
                 if recorded.state in TERMINAL_STATES:
-                    self._signal_stop("ended_elsewhere")
+                    self._supervision.signal_stop("ended_elsewhere")
                 elif recorded.end_requested:
-                    self._signal_stop("end_requested")
+                    self._supervision.signal_stop("end_requested")
             await self._clock.sleep(self._timeouts.heartbeat_interval)
 
     async def _watch_duration(self) -> None:
         await self._clock.sleep(self._timeouts.max_duration)
-        self._signal_stop("max_duration")
+        self._supervision.signal_stop("max_duration")
 
     # -- endings -------------------------------------------------------------------------------------
 
     def _answered(self) -> int:
-        return sum(1 for turn in self._turns if turn.answer.strip())
+        return sum(1 for turn in self._turns if turn.status == "answered" or turn.answer.strip())
 
     def _most_answered(self) -> bool:
         return self._answered() * 2 > len(self._questions)
 
     async def _finish_interrupted(self, reason: StopReason) -> Outcome:
         logger.info("interview interrupted", extra={"reason": reason})
+        if reason == "replaced":  # nothing recorded, no report: the agent that replaced this one owns both
+            state = self._recorded.state if self._recorded else InterviewState.IN_PROGRESS
+            return await self._finish(state, "replaced", record=False, report=False)
+        if reason == "ended_elsewhere":
+            state = self._recorded.state if self._recorded else InterviewState.FAILED
+            return await self._finish(state, "ended_elsewhere", record=False)
+        if not self._supervision.ever_present:
+            # The candidate never came: a no-show, however the wait ended (end request, room closed, SIGTERM).
+            logger.info("the interview ended before the candidate joined", extra={"trigger": reason})
+            return await self._finish(InterviewState.ABANDONED, "no_show")
+        if reason == "candidate_ended":
+            return await self._finish(
+                InterviewState.COMPLETED,
+                "candidate_ended",
+                closing=self._phrases.closing_on_candidate_request,
+            )
         if reason == "end_requested":
             return await self._finish(
                 InterviewState.COMPLETED, "end_requested", closing=self._phrases.closing_on_request
@@ -621,9 +608,16 @@ class Conductor:
                     f"{self._answered()} of {len(self._questions)} answers"
                 ),
             )
-        if reason == "ended_elsewhere":
-            state = self._recorded.state if self._recorded else InterviewState.FAILED
-            return await self._finish(state, "ended_elsewhere", record=False)
+        if reason == "speech_lost":
+            return await self._finish(
+                InterviewState.COMPLETED if self._most_answered() else InterviewState.FAILED,
+                "speech_lost",
+                closing=self._phrases.closing_on_terminate,
+                error=(
+                    "the agent's voice session closed after repeated speech-to-text or text-to-speech "
+                    f"errors, after {self._answered()} of {len(self._questions)} answers"
+                ),
+            )
         # The candidate is gone (left for good, or the room closed): keep it if it is worth a review.
         state = InterviewState.COMPLETED if self._most_answered() else InterviewState.ABANDONED
         return await self._finish(state, "candidate_left" if reason == "candidate_gone" else "room_closed")
@@ -636,15 +630,16 @@ class Conductor:
         closing: str | None = None,
         error: str | None = None,
         record: bool = True,
+        report: bool = True,
     ) -> Outcome:
-        for task in self._background:
-            task.cancel()
-        if closing and self._present:
+        self._tasks.cancel("heartbeats")
+        self._tasks.cancel("time limit")
+        if closing and self._supervision.present:
             await self._set_phase("closing")
             with contextlib.suppress(TimeoutError):
                 await self._clock.wait_for(self._speak(closing), CLOSING_SPEECH_LIMIT)
         report_written = False
-        if self._turns:
+        if self._turns and report:
             await self._set_phase("reporting")
             await self._agent_state("thinking")
             report_written = await self._write_report(end_reason, partial=end_reason != "completed")
@@ -667,6 +662,7 @@ class Conductor:
                 InterviewCompletedMessage(
                     total_questions=len(self._questions),
                     total_responses=self._answered(),
+                    responses=question_responses(self._questions, self._turns),
                     reportUrl=self._identity.report_url,
                 ).payload()
             )
@@ -683,7 +679,7 @@ class Conductor:
 
     async def _write_report(self, end_reason: str, *, partial: bool) -> bool:
         assert self._profile is not None
-        pending = [task for task in self._assessments if not task.done()]
+        pending = [task for task in self._tasks.named("assess:") if not task.done()]
         if pending:
             try:
                 await self._clock.wait_for(
@@ -693,6 +689,7 @@ class Conductor:
                 self._notes.append(
                     f"{len(pending)} assessment(s) did not finish within {self._timeouts.assessment_wait:g} s"
                 )
+        conversation = self._conversation
         request = ReportRequest(
             room_name=self._identity.room_name,
             interview_id=self._identity.interview_id,
@@ -702,7 +699,8 @@ class Conductor:
             total_questions=len(self._questions),
             end_reason=end_reason,
             partial=partial,
-            notes=self._notes,
+            notes=[*self._notes, *(conversation.notes if conversation else [])],
+            candidate_questions=conversation.candidate_questions if conversation else [],
         )
         try:
             report = await self._brain.write_report(self._profile, request)
@@ -734,14 +732,3 @@ _RANKS = {state: rank for rank, state in enumerate(InterviewState)}
 
 def _rank(state: InterviewState) -> int:
     return _RANKS[state]
-
-
-async def _cancel(task: asyncio.Future[Any]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-
-
-def _interview_name(title: str) -> str:
-    """ "Backend engineer" → "Backend engineer interview"; a title that already says interview is kept."""
-    return title if "interview" in title.lower() else f"{title} interview"

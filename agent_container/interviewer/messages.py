@@ -6,8 +6,11 @@ The frontend listens on every topic and switches on `type`; each model here is o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
+from interview_common.models.job_profile import Question
+from interview_common.models.turn import TurnItem, TurnStatus
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -58,10 +61,20 @@ class StatusMessage(_Message):
     phase: str
 
 
+class QuestionResponse(_Message):
+    """One question of the interview and what became of it (`not_asked`: the interview ended first)."""
+
+    question_number: int = Field(ge=1)
+    question: str
+    status: TurnStatus | Literal["not_asked"]
+
+
 class InterviewCompletedMessage(_Message):
     type: Literal["interview_completed"] = "interview_completed"
     total_questions: int
     total_responses: int
+    # One entry per question, in order (the seed's InterviewRoom_v2 reads `responses.length`).
+    responses: list[QuestionResponse] = Field(default_factory=list)
     reportUrl: str
 
 
@@ -72,6 +85,19 @@ class EndInterviewControl(_Message):
 
     type: Literal["end_interview"] = "end_interview"
     reason: str | None = None
+
+
+def question_responses(questions: Sequence[Question], turns: Sequence[TurnItem]) -> list[QuestionResponse]:
+    """Each question with its turn's status; the questions the interview never reached are not_asked."""
+    by_number = {turn.index: turn for turn in turns}
+    return [
+        QuestionResponse(
+            question_number=number,
+            question=question.text,
+            status=by_number[number].status if number in by_number else "not_asked",
+        )
+        for number, question in enumerate(questions, start=1)
+    ]
 
 
 def progress_percent(question_number: int, total_questions: int) -> int:

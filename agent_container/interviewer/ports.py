@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from interview_common.lifecycle import InterviewState
 from interview_common.models.assessment import AnswerAssessment, InterviewReport
+from interview_common.models.candidate_question import CandidateQuestion
 from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
 from interview_common.models.turn import Exchange, TurnItem, TurnKind
@@ -109,6 +110,8 @@ class ReportRequest(BaseModel):
     end_reason: str
     partial: bool
     notes: list[str] = Field(default_factory=list)
+    # The candidate's own questions (during the questions and at the close) and what was said back.
+    candidate_questions: list[CandidateQuestion] = Field(default_factory=list)
 
 
 class TurnContext(BaseModel):

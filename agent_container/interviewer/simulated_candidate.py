@@ -17,6 +17,14 @@ A persona file is JSON (or YAML when PyYAML is installed). Question numbers are 
   the gentle prompt, then answers.
 - `leave_on` / `rejoin_after`: leaves when asked that question; comes back after so many seconds (null:
   never) and answers when the question is asked again.
+- `turns`: a scripted sequence of turns for a question, said one per time the agent listens, in order
+  (null: stays silent that time), e.g. `{"2": ["Sorry, could you repeat the question?", "In my last
+  role I ..."]}`; once the sequence is used up, later listens on that question get the follow-up answers.
+  A question without `turns` is answered as above (`answers`, then `follow_up_answers`).
+- `closing_questions`: asked in order when the interviewer invites questions at the end; then
+  `no_more_questions` (by default "No, thank you, that's all from me.").
+
+Every file written before `turns` and the closing existed loads unchanged and answers the same.
 """
 
 from __future__ import annotations
@@ -29,7 +37,20 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PACKAGED_PERSONAS = ("strong", "weak", "silent", "leaves_early", "no_show", "injection")
+PACKAGED_PERSONAS = (
+    "strong",
+    "weak",
+    "silent",
+    "leaves_early",
+    "no_show",
+    "injection",
+    "curious",
+    "unsure",
+    "asks_questions",
+    "other_language",
+    "stops_early",
+)
+NO_MORE_QUESTIONS = "No, thank you, that's all from me."
 
 
 class Persona(BaseModel):
@@ -48,12 +69,24 @@ class Persona(BaseModel):
     hesitant_on: list[int] = Field(default_factory=list)
     leave_on: int | None = Field(default=None, ge=1)
     rejoin_after: float | None = Field(default=None, ge=0)
+    turns: dict[int, list[str | None]] = Field(default_factory=dict)
+    closing_questions: list[str] = Field(default_factory=list, max_length=10)
+    no_more_questions: str = NO_MORE_QUESTIONS
 
     @field_validator("silent_on", "hesitant_on")
     @classmethod
     def _positive(cls, value: list[int]) -> list[int]:
         if any(number < 1 for number in value):
             raise ValueError("question numbers are 1-based")
+        return value
+
+    @field_validator("turns")
+    @classmethod
+    def _scripted_questions(cls, value: dict[int, list[str | None]]) -> dict[int, list[str | None]]:
+        if any(number < 1 for number in value):
+            raise ValueError("question numbers are 1-based")
+        if any(not script for script in value.values()):
+            raise ValueError("a question's scripted turns must list at least one turn")
         return value
 
 
@@ -105,9 +138,13 @@ class SimulatedCandidate:
     persona: Persona
     question_number: int = 0
     category: str = ""
+    # True once the interviewer is closing (status phase "closing"), until another question is shown.
+    closing: bool = False
     _listens: dict[int, int] = field(default_factory=dict)  # agent_listening count per question
     _answered: dict[int, int] = field(default_factory=dict)  # answers given per question
+    _scripted: dict[int, int] = field(default_factory=dict)  # scripted turns used per question
     _left_on: set[int] = field(default_factory=set)
+    _closing_asked: int = 0
 
     @property
     def join_after(self) -> float | None:
@@ -116,14 +153,29 @@ class SimulatedCandidate:
     def on_message(self, message: dict[str, Any]) -> list[CandidateAction]:
         kind = message.get("type")
         if kind == "question":
+            self.closing = False
             number = int(message.get("question_number", 0))
             if number != self.question_number:
                 self.question_number = number
                 self.category = str(message.get("category", ""))
             return []
+        if kind == "status" and message.get("phase") == "closing":
+            self.closing = True
+            return []
         if kind == "agent_listening":
-            return self._on_listening()
+            return self._on_closing() if self.closing else self._on_listening()
         return []
+
+    def _on_closing(self) -> list[CandidateAction]:
+        persona = self.persona
+        asked = self._closing_asked
+        self._closing_asked += 1
+        text = (
+            persona.closing_questions[asked]
+            if asked < len(persona.closing_questions)
+            else persona.no_more_questions
+        )
+        return [Answer(text=text, after=persona.think_seconds)]
 
     def _on_listening(self) -> list[CandidateAction]:
         number = self.question_number
@@ -132,6 +184,9 @@ class SimulatedCandidate:
         if persona.leave_on == number and number not in self._left_on:
             self._left_on.add(number)
             return [Leave(rejoin_after=persona.rejoin_after)]
+        script = persona.turns.get(number)
+        if script is not None:
+            return self._scripted_turn(number, script)
         if number in persona.silent_on:
             return []
         answered = self._answered.get(number, 0)
@@ -139,6 +194,14 @@ class SimulatedCandidate:
             return []
         self._answered[number] = answered + 1
         return [Answer(text=self._text(number, follow_up=answered > 0), after=persona.think_seconds)]
+
+    def _scripted_turn(self, number: int, script: list[str | None]) -> list[CandidateAction]:
+        used = self._scripted.get(number, 0)
+        self._scripted[number] = used + 1
+        if used < len(script):
+            said = script[used]
+            return [] if said is None else [Answer(text=said, after=self.persona.think_seconds)]
+        return [Answer(text=self._text(number, follow_up=True), after=self.persona.think_seconds)]
 
     def _text(self, number: int, *, follow_up: bool) -> str:
         persona = self.persona

@@ -14,11 +14,11 @@ from interview_common.lifecycle import InterviewState
 from interview_common.models.job_profile import DEFAULT_PROFILE, JobProfile
 from interview_common.store import InterviewStore
 from interviewer.brains.fallback import FallbackBrain
-from interviewer.brains.offline import GENERIC_FOLLOW_UP, RULES_VERSION, OfflineBrain
+from interviewer.brains.offline import RULES_VERSION, OfflineBrain
 from interviewer.clock import VIRTUAL_EPOCH
 from interviewer.conductor import Phrases
 from interviewer.ports import TRANSCRIPTION_TOPIC, BrainError, SpeechFailed
-from interviewer.simulated_candidate import Persona
+from interviewer.simulated_candidate import NO_MORE_QUESTIONS, Persona
 from interviewer.transports.text import TextTransport
 
 from tests.conftest import TABLE_NAME
@@ -56,6 +56,14 @@ ANSWER_2 = (
     "the team aligned on it within a week."
 )
 PREPARED = Persona(name="prepared", join_after=1, think_seconds=2, answers={1: ANSWER_1, 2: ANSWER_2})
+
+
+def responses(statuses: list[str]) -> list[dict[str, Any]]:
+    """interview_completed's `responses` for the default profile's questions, with these statuses."""
+    return [
+        {"question_number": number, "question": question.text, "status": status}
+        for number, (question, status) in enumerate(zip(DEFAULT_PROFILE.questions, statuses, strict=True), 1)
+    ]
 
 
 def at(seconds: float) -> str:
@@ -136,10 +144,25 @@ async def test_a_prepared_candidate_is_interviewed_on_the_jobs_questions_with_ex
         candidate_says(ANSWER_2),
         {"type": "feedback", "question_number": 2, "message": PHRASES.feedback},
         status("in_progress", "closing"),
-        agent_says(f"Thank you. {PHRASES.closing}"),
+        agent_says(f"Thank you. {PHRASES.closing_questions}"),
+        status("in_progress", "listening"),
+        {"type": "agent_listening"},
+        {"type": "response_received", "question_number": 2},
+        candidate_says(NO_MORE_QUESTIONS),
+        status("in_progress", "closing"),
+        agent_says(PHRASES.closing),  # no second "Thank you." before a goodbye that thanks already
         status("in_progress", "reporting"),
         status("completed", "ended"),
-        {"type": "interview_completed", "total_questions": 2, "total_responses": 2, "reportUrl": REPORT_URL},
+        {
+            "type": "interview_completed",
+            "total_questions": 2,
+            "total_responses": 2,
+            "responses": [
+                {"question_number": 1, "question": question_1, "status": "answered"},
+                {"question_number": 2, "question": question_2, "status": "answered"},
+            ],
+            "reportUrl": REPORT_URL,
+        },
     ]
     # And every line the agent spoke was captioned on lk.transcription, and lk.agent.state followed along
     captions = [message["text"] for message in harness.messages(TRANSCRIPTION_TOPIC)]
@@ -216,7 +239,10 @@ async def test_without_a_job_profile_the_default_profile_is_used(make_harness: H
 
     # Then the built-in default profile's five questions were asked, and the report names its rubric
     questions = [message for message in harness.messages() if message["type"] == "question"]
-    assert [message["question"] for message in questions] == [q.text for q in DEFAULT_PROFILE.questions]
+    first_shown = {message["question_number"]: message["question"] for message in reversed(questions)}
+    assert [first_shown[number] for number in sorted(first_shown)] == [
+        q.text for q in DEFAULT_PROFILE.questions
+    ]
     assert outcome.state == InterviewState.COMPLETED
     assert outcome.questions_answered == 5
     report = harness.report()
@@ -241,27 +267,38 @@ async def test_a_vague_answer_gets_one_follow_up_at_most(make_harness: HarnessFa
     asked = [message["question"] for message in harness.messages() if message["type"] == "question"]
     assert len(asked) == 10
     assert asked[1] == DEFAULT_PROFILE.questions[0].follow_up
-    # And the answer assessed is the main answer and the follow-up's, and the report suggests not advancing
-    assert turns[0].answer == "I worked on some projects. It was fine.\nI don't remember the details."
+    # And "I don't remember the details" is read as no answer: it is kept in the transcript, is not part of
+    # the answer assessed, and no further probe presumes there is more; the report suggests not advancing
+    assert [exchange.reply_kind for exchange in turns[0].exchanges] == ["answer", "non_answer"]
+    assert turns[0].exchanges[1].answer == "I don't remember the details."
+    assert turns[0].answer == "I worked on some projects. It was fine."
     report = harness.report()
     assert report is not None
     assert report.suggested_outcome == "do_not_advance"
     assert outcome.exit_code == 0
 
 
-async def test_a_second_follow_up_uses_the_generic_probe_when_two_are_allowed(
+async def test_a_second_follow_up_is_a_different_probe_when_two_are_allowed(
     make_harness: HarnessFactory,
 ) -> None:
-    # Given up to two follow-ups per question and a candidate who stays vague
-    harness = make_harness("weak", timeouts=TEST_TIMEOUTS.model_copy(update={"max_follow_ups": 2}))
+    # Given up to two follow-ups per question and a candidate whose follow-up answers stay vague
+    vague = Persona(
+        name="vague",
+        join_after=1,
+        think_seconds=1,
+        default_answer="I worked on some projects. It was fine.",
+        default_follow_up_answer="We did the project and it was fine.",
+    )
+    harness = make_harness(vague, timeouts=TEST_TIMEOUTS.model_copy(update={"max_follow_ups": 2}))
 
     # When the interview runs
     await harness.run()
 
-    # Then the second follow-up is the generic probe, and no question got a third
+    # Then every question got two follow-ups, never the same probe twice, and none got a third
     for turn in harness.turns():
         assert [exchange.kind for exchange in turn.exchanges] == ["question", "follow_up", "follow_up"]
-        assert turn.exchanges[2].prompt == GENERIC_FOLLOW_UP
+        assert turn.exchanges[1].prompt != turn.exchanges[2].prompt
+        assert turn.follow_ups == 2
 
 
 async def test_a_candidate_who_never_comes_is_abandoned_after_the_no_show_timeout(
@@ -406,6 +443,7 @@ async def test_a_candidate_who_leaves_after_most_questions_is_completed_with_a_p
         "type": "interview_completed",
         "total_questions": 5,
         "total_responses": 3,
+        "responses": responses(["answered", "answered", "answered", "asked", "not_asked"]),
         "reportUrl": REPORT_URL,
     }
 
@@ -428,7 +466,13 @@ async def test_end_requested_by_the_backend_closes_politely_and_completes(
     assert harness.meta().end_reason == "end_requested"
     assert harness.messages()[-2:] == [
         status("completed", "ended"),
-        {"type": "interview_completed", "total_questions": 5, "total_responses": 2, "reportUrl": REPORT_URL},
+        {
+            "type": "interview_completed",
+            "total_questions": 5,
+            "total_responses": 2,
+            "responses": responses(["answered", "answered", "asked", "not_asked", "not_asked"]),
+            "reportUrl": REPORT_URL,
+        },
     ]
     report = harness.report()
     assert report is not None
@@ -502,6 +546,9 @@ class FailingBrain(OfflineBrain):
 
     async def decide_follow_up(self, *args: Any, **kwargs: Any) -> str | None:
         raise BrainError("FollowUpDecision: APIConnectionError")
+
+    async def understand_turn(self, *args: Any, **kwargs: Any) -> Any:
+        raise BrainError("TurnReading: APIConnectionError")
 
     async def assess_answer(self, *args: Any, **kwargs: Any) -> Any:
         raise BrainError("AnswerJudgement: the model's output did not match the schema")

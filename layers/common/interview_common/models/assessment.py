@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interview_common.models.candidate_question import CandidateQuestion
 from interview_common.models.items import REPORT_SK, room_pk
 
 HUMAN_DECISION_NOTICE = (
@@ -146,6 +147,11 @@ class InterviewReport(BaseModel):
     brain_notes: list[str] = Field(default_factory=list)
     dropped_quotes: int = 0
     injections: list[ReportedInjection] = Field(default_factory=list)
+    # Questions the candidate asked to skip, and questions left without an answer (neither is scored).
+    skipped_questions: list[str] = Field(default_factory=list)
+    unanswered_questions: list[str] = Field(default_factory=list)
+    # The candidate's own questions and what was said back, for the hiring team to follow up.
+    candidate_questions: list[CandidateQuestion] = Field(default_factory=list)
     notice: str = HUMAN_DECISION_NOTICE
     generated_at: str
 
