@@ -11,20 +11,20 @@ from interview_common.candidate_records import CandidateRecords
 from interview_common.http_api import build_resolver, json_response
 from interview_common.logic.delete_candidate import delete_candidate
 from interview_common.models.erasure import DeleteCandidateResponse
-from interview_common.models.identifiers import IDENTIFIER_PATTERN
+from interview_common.models.identifiers import MAX_CANDIDATE_PATH_CHARS, candidate_id_from_path
 from interview_common.observability import logger, metrics, tracer
 from interview_common.settings import get_settings
 
 app = build_resolver()
 
-CandidatePath = Annotated[str, Path(pattern=IDENTIFIER_PATTERN, max_length=128)]
+CandidatePath = Annotated[str, Path(min_length=1, max_length=MAX_CANDIDATE_PATH_CHARS)]
 
 
 @app.delete("/candidates/<candidateId>")
 @tracer.capture_method
 def handle_delete_candidate(candidateId: CandidatePath) -> Response[DeleteCandidateResponse]:
     records = CandidateRecords(get_settings().table_name, client("dynamodb"))
-    return json_response(200, delete_candidate(candidateId, records=records))
+    return json_response(200, delete_candidate(candidate_id_from_path(candidateId), records=records))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

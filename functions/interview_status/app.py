@@ -10,18 +10,18 @@ from interview_common import wiring
 from interview_common.http_api import build_resolver, json_response
 from interview_common.logic.room_status import interview_status
 from interview_common.models.api import InterviewStatusResponse
-from interview_common.models.identifiers import IDENTIFIER_PATTERN
+from interview_common.models.identifiers import MAX_CANDIDATE_PATH_CHARS, candidate_id_from_path
 from interview_common.observability import logger, metrics, tracer
 
 app = build_resolver(public_status=True)
 
-CandidatePath = Annotated[str, Path(pattern=IDENTIFIER_PATTERN, max_length=128)]
+CandidatePath = Annotated[str, Path(min_length=1, max_length=MAX_CANDIDATE_PATH_CHARS)]
 
 
 @app.get("/interview-status/<candidateId>")
 @tracer.capture_method
 def handle_interview_status(candidateId: CandidatePath) -> Response[InterviewStatusResponse]:
-    return json_response(200, interview_status(wiring.store(), candidateId))
+    return json_response(200, interview_status(wiring.store(), candidate_id_from_path(candidateId)))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

@@ -15,6 +15,7 @@ from tests.integration.stored_interviews import store_interview, store_participa
 ROOM = "interview-room-7"
 PARTICIPANT_FIELDS = {"identity", "name", "kind", "isAgent", "isCandidate", "state", "joinedAt"}
 INTERVIEW_FIELDS = {
+    "endReason",
     "state",
     "phase",
     "questionIndex",
@@ -212,9 +213,28 @@ def test_a_fresh_interview_has_no_one_connected_and_zero_progress(aws: None) -> 
 def test_progress_is_a_percentage_from_0_to_100(
     aws: None, state: InterviewState, index: int, count: int, progress: int
 ) -> None:
-    store_interview(ROOM, state=state, question_index=index, question_count=count)
+    # Given an interview the candidate joined, at that point
+    store_interview(
+        ROOM, state=state, question_index=index, question_count=count, started_at="2026-01-01T09:00:00.000Z"
+    )
     _, body, _ = by_query(ROOM)
     assert body["interviewProgress"] == progress
+
+
+@pytest.mark.parametrize("state", [InterviewState.COMPLETED, InterviewState.ABANDONED])
+def test_an_interview_the_candidate_never_joined_reads_as_a_no_show_at_0_percent(
+    aws: None, state: InterviewState
+) -> None:
+    # Given an interview of 5 questions that ended before the candidate ever joined (an older agent
+    # recorded such interviews as completed)
+    store_interview(ROOM, state=state, question_index=0, question_count=5)
+
+    # When the frontend polls
+    _, body, _ = by_query(ROOM)
+
+    # Then it is 0 %, with the reason, never a completed 100 % of 0 questions
+    assert body["interviewProgress"] == 0
+    assert body["interview"]["endReason"] == "no_show"
 
 
 def test_speaking_and_listening_are_only_reported_while_in_progress(aws: None) -> None:
@@ -335,7 +355,12 @@ def test_status_follows_a_start_interview_through_the_real_routes(
 
 def test_a_finished_interview_shows_no_current_question(aws: None) -> None:
     # Given an interview that completed while its last question was on screen
-    store_interview("finished-room", state=InterviewState.COMPLETED, current_question="Last question?")
+    store_interview(
+        "finished-room",
+        state=InterviewState.COMPLETED,
+        current_question="Last question?",
+        started_at="2026-01-01T09:00:00.000Z",
+    )
 
     # When the frontend polls
     status, body, _ = Api("agent_status").call("GET", "/agent-status", query={"room": "finished-room"})

@@ -19,7 +19,7 @@ from interview_common.models.items import InterviewItem
 
 from local.apigw_events import LocalLambdaContext
 from local.handlers import load_handler_module
-from tests.conftest import TABLE_NAME
+from tests.conftest import TABLE_NAME, Api
 from tests.integration.stored_interviews import read_interview, store_interview
 
 ROOM = "task-room-1"
@@ -121,10 +121,11 @@ def test_an_agent_that_crashes_mid_interview_fails_it_with_the_reason_and_exit_c
     assert meta.ended_at is not None
 
 
-def test_an_agent_that_exits_cleanly_before_the_candidate_came_still_fails_the_interview(
+def test_an_agent_that_exits_cleanly_before_the_candidate_came_ends_a_no_show(
     ecs_cluster: dict[str, Any],
 ) -> None:
-    # Given an interview still waiting for its candidate, whose agent exited with 0 anyway
+    # Given an interview still waiting for its candidate, whose agent exited with 0 (its own write of
+    # the end was lost)
     _, task_arn = interview_with_agent(ecs_cluster, InterviewState.WAITING_FOR_CANDIDATE)
     event = stopped_event(
         ecs_cluster,
@@ -134,12 +135,61 @@ def test_an_agent_that_exits_cleanly_before_the_candidate_came_still_fails_the_i
         stop_code="EssentialContainerExited",
     )
 
-    # When ECS reports it, Then the interview failed: it can no longer happen
-    assert invoke(event)["result"] == "failed"
+    # When ECS reports it
+    outcome = invoke(event)
+
+    # Then the interview is a no-show: abandoned, end reason no_show, 0 % (never failed nor completed)
+    assert outcome == {"result": "abandoned", "room_name": ROOM, "state": "abandoned"}
     meta = read_interview(ROOM)
     assert meta is not None
-    assert meta.state == InterviewState.FAILED
+    assert meta.state == InterviewState.ABANDONED
+    assert meta.end_reason == "no_show"
     assert "exit code 0" in (meta.error or "")
+    status = Api("agent_status").call("GET", "/agent-status", query={"room": ROOM})[1]
+    assert status["interviewProgress"] == 0
+    assert status["interview"]["endReason"] == "no_show"
+
+
+def test_an_agent_whose_end_was_requested_stopping_before_the_candidate_came_ends_a_no_show(
+    ecs_cluster: dict[str, Any],
+) -> None:
+    # Given a waiting interview whose end was requested, and whose agent was then stopped (exit 137)
+    _, task_arn = interview_with_agent(ecs_cluster, InterviewState.WAITING_FOR_CANDIDATE)
+    boto3.client("dynamodb").update_item(
+        TableName=TABLE_NAME,
+        Key={"PK": {"S": f"ROOM#{ROOM}"}, "SK": {"S": "META"}},
+        UpdateExpression="SET end_requested_at = :t",
+        ExpressionAttributeValues={":t": {"S": "2025-10-09T09:00:00.000Z"}},
+    )
+    event = stopped_event(
+        ecs_cluster, task_arn, exit_code=137, reason="Task stopped by user", stop_code="UserInitiated"
+    )
+
+    # When ECS reports it, Then the interview is a no-show
+    assert invoke(event)["result"] == "abandoned"
+    meta = read_interview(ROOM)
+    assert meta is not None and meta.state == InterviewState.ABANDONED and meta.end_reason == "no_show"
+
+
+def test_an_agent_that_crashes_before_the_candidate_came_fails_the_interview(
+    ecs_cluster: dict[str, Any],
+) -> None:
+    # Given an interview waiting for its candidate, whose agent crashed (exit 1)
+    _, task_arn = interview_with_agent(ecs_cluster, InterviewState.WAITING_FOR_CANDIDATE)
+    event = stopped_event(
+        ecs_cluster,
+        task_arn,
+        exit_code=1,
+        reason="Essential container in task exited",
+        stop_code="EssentialContainerExited",
+    )
+
+    # When ECS reports it, Then the interview failed (it could not be held), at 0 %
+    assert invoke(event)["result"] == "failed"
+    meta = read_interview(ROOM)
+    assert meta is not None and meta.state == InterviewState.FAILED
+    status = Api("agent_status").call("GET", "/agent-status", query={"room": ROOM})[1]
+    assert status["interviewProgress"] == 0
 
 
 @pytest.mark.parametrize("final", [InterviewState.COMPLETED, InterviewState.ABANDONED, InterviewState.FAILED])

@@ -316,7 +316,7 @@ def test_a_big_room_is_erased_completely_even_when_the_table_throttles(aws: None
 
 
 @pytest.mark.parametrize(
-    "candidate_id", ["-leading-dash", "c" * 200, "a b"], ids=["dash", "too-long", "space"]
+    "candidate_id", ["a%00b", "c" * 255, "a b"], ids=["control", "too-long", "space"]
 )
 def test_a_candidate_id_that_could_not_exist_is_422(aws: None, delete_api: Api, candidate_id: str) -> None:
     status, body = erase(delete_api, candidate_id)

@@ -101,16 +101,27 @@ def test_the_latest_active_interview_is_chosen_over_newer_finished_ones(
     assert other.end_requested_at is None
 
 
-def test_a_candidate_whose_interviews_all_ended_is_a_409_that_changes_nothing(
+def test_a_candidate_whose_interviews_all_ended_is_answered_200_with_the_latest_state_changing_nothing(
     aws: None, end_api: Api, table_items: Any
 ) -> None:
-    store_interview("room-done", candidate_id=CANDIDATE, state=InterviewState.COMPLETED)
+    # Given the candidate's only interview, which completed
+    store_interview(
+        "room-done",
+        candidate_id=CANDIDATE,
+        state=InterviewState.COMPLETED,
+        started_at="2026-01-01T09:00:00.000Z",
+        end_reason="completed",
+    )
     before = table_items()
 
+    # When the seed's end-interview route posts the candidate again
     status, body, _ = end_api.call("POST", "/end-interview", body={"candidateId": CANDIDATE})
 
-    assert status == 409
-    assert "room-done" in body["detail"] and "completed" in body["detail"]
+    # Then it is what the caller wanted: 200 with that interview's state, and nothing is written
+    assert status == 200
+    assert body["roomName"] == "room-done"
+    assert body["state"] == "completed"
+    assert body["alreadyEnded"] is True and body["endReason"] == "completed"
     assert table_items() == before
 
 

@@ -93,6 +93,7 @@ def test_the_latest_interview_wins(aws: None) -> None:
         candidate_id="cand-1",
         state=InterviewState.COMPLETED,
         created_at="2026-01-02T10:00:00.000Z",
+        started_at="2026-01-02T10:01:00.000Z",
     )
     # And another candidate's newer interview
     store_interview("room-other", candidate_id="cand-2", created_at="2026-01-03T10:00:00.000Z")
@@ -122,7 +123,7 @@ def test_anonymous_mode_answers_without_the_bearer(aws: None, monkeypatch: pytes
     assert body["status"] == "active"
 
 
-@pytest.mark.parametrize("candidate_id", ["..", "a b", "x" * 200, "ünï", "-x"])
+@pytest.mark.parametrize("candidate_id", ["..", "a b", "x" * 255, "a%00b", "a%0Ab", "tab%09", "a%2Fb"])
 def test_a_hostile_candidate_id_is_a_422(aws: None, candidate_id: str) -> None:
     status, body, _ = ask(candidate_id)
     assert status == 422

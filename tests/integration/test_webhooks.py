@@ -238,6 +238,31 @@ def test_room_finished_after_completion_leaves_the_interview_completed(
     assert meta.error is None
 
 
+@pytest.mark.parametrize("end_requested", [None, "2025-10-09T09:00:00.000Z"], ids=["plain", "end-requested"])
+def test_room_finished_before_the_candidate_ever_joined_is_a_no_show(
+    aws: None, webhooks: WebhookClient, status_api: Api, end_requested: str | None
+) -> None:
+    # Given an interview whose agent waits for a candidate who never came (its end perhaps requested)
+    store_interview(
+        ROOM, state=InterviewState.WAITING_FOR_CANDIDATE, question_count=5, end_requested_at=end_requested
+    )
+
+    # When the room finishes
+    status, answer = webhooks.deliver(
+        webhook_event("room_finished", room=room_info(ROOM), created_at=time.time())
+    )
+
+    # Then the interview is abandoned as a no-show, at 0 %, and status says so
+    assert status == 200
+    assert answer["state"] == "abandoned"
+    meta = read_interview(ROOM)
+    assert meta is not None
+    assert meta.state == InterviewState.ABANDONED and meta.end_reason == "no_show"
+    body = poll(status_api)
+    assert body["interviewProgress"] == 0
+    assert body["interview"]["endReason"] == "no_show"
+
+
 def test_room_finished_after_an_end_was_requested_leaves_the_closing_to_the_agent(
     aws: None, webhooks: WebhookClient, status_api: Api
 ) -> None:

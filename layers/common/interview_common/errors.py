@@ -35,6 +35,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class InvalidInput(DomainError):
+    """A value the request models could not check (e.g. a percent-encoded path segment), refused as 422."""
+
+    status_code = 422
+    code = "validation_error"
+
+
 class PayloadTooLarge(DomainError):
     status_code = 413
     code = "payload_too_large"

@@ -25,6 +25,10 @@ _RANK = {
     InterviewState.FAILED: 4,
 }
 
+# An interview that ends before its candidate ever joined is a no-show: `abandoned` with this end reason
+# and progress 0, whichever path ends it (room closed, end-interview, the agent's wait, its task stopping).
+END_REASON_NO_SHOW = "no_show"
+
 TERMINAL_STATES = frozenset({InterviewState.COMPLETED, InterviewState.ABANDONED, InterviewState.FAILED})
 ACTIVE_STATES = frozenset(set(InterviewState) - TERMINAL_STATES)
 

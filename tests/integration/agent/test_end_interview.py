@@ -160,11 +160,48 @@ def test_an_unknown_room_is_404(aws: None, end_api: Api) -> None:
 
 
 @pytest.mark.parametrize("state", [InterviewState.COMPLETED, InterviewState.ABANDONED, InterviewState.FAILED])
-def test_an_interview_that_already_ended_is_409(aws: None, end_api: Api, state: InterviewState) -> None:
-    interview(state=state)
+def test_an_interview_that_already_ended_is_answered_200_with_its_state(
+    aws: None, livekit: FakeLiveKit, end_api: Api, table_items: Any, state: InterviewState
+) -> None:
+    # Given an interview that already ended (the candidate had joined)
+    interview(
+        state=state,
+        started_at=ago(900),
+        end_reason="completed" if state == InterviewState.COMPLETED else None,
+    )
+    before = table_items()
+
+    # When the frontend asks to end it again (the seed does so when its room page closes)
     status, body, _ = end_api.call("POST", "/end-interview", body={"roomName": ROOM})
-    assert status == 409
-    assert body["detail"] == f"the interview in room {ROOM} already ended ({state.value})"
+
+    # Then it is what the caller wanted: 200 with the interview's state; nothing written, LiveKit not called
+    assert status == 200
+    assert body["state"] == state.value
+    assert body["alreadyEnded"] is True
+    assert body["roomName"] == ROOM and body["interviewId"] == INTERVIEW_ID
+    assert table_items() == before
+    assert livekit.requests == []
+
+
+def test_ending_an_interview_the_candidate_never_joined_records_a_no_show(
+    aws: None, livekit: FakeLiveKit, end_api: Api
+) -> None:
+    # Given an interview waiting for its candidate, whose agent's heartbeat is long stale
+    interview(state=InterviewState.WAITING_FOR_CANDIDATE, last_heartbeat_at=ago(600), question_count=5)
+    livekit.sim.create_room(ROOM)
+
+    # When the frontend asks to end it
+    status, body, _ = end_api.call("POST", "/end-interview", body={"roomName": ROOM})
+
+    # Then it ended abandoned as a no-show (never "completed"), at 0 %
+    assert status == 200
+    assert body["state"] == "abandoned" and body["endReason"] == "no_show"
+    ended = meta()
+    assert ended.state == InterviewState.ABANDONED and ended.end_reason == "no_show"
+    _, polled, _ = Api("agent_status").call("GET", "/agent-status", query={"room": ROOM})
+    assert polled["interviewProgress"] == 0
+    assert polled["interview"]["state"] == "abandoned"
+    assert polled["interview"]["endReason"] == "no_show"
 
 
 def test_another_candidates_interview_is_409(aws: None, end_api: Api) -> None:
@@ -248,7 +285,8 @@ async def test_an_end_request_recorded_before_the_agent_joins_ends_the_interview
     # When the agent starts
     outcome = await harness.run()
 
-    # Then it ends the interview as completed without asking anything
-    assert outcome.state == InterviewState.COMPLETED
-    assert outcome.end_reason == "end_requested"
+    # Then it ends the interview at once without asking anything: the candidate never came, so it is a
+    # no-show (abandoned), not a completed interview with nothing in it
+    assert outcome.state == InterviewState.ABANDONED
+    assert outcome.end_reason == "no_show"
     assert outcome.questions_asked == 0

@@ -4,6 +4,11 @@ The interview is found through the environment RunTask gave the container (INTER
 LaunchRequest.environment()); ECS state-change events carry the overrides but not the task's tags.
 A task that stops after its interview reached completed, abandoned or failed changes nothing: the
 transition to `failed` is forward-only and refused there.
+
+Before the candidate ever joined, a task that exits cleanly (exit code 0: the agent ended its wait but
+its own write of the end was lost) or whose end was requested ends the interview as a no-show:
+`abandoned`, end reason `no_show`. A crash (any other exit) is still `failed`: the interview could not
+be held, which a no-show would hide.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from interview_common.errors import TransitionRejected
-from interview_common.lifecycle import TERMINAL_STATES, InterviewState
+from interview_common.lifecycle import END_REASON_NO_SHOW, TERMINAL_STATES, InterviewState
 from interview_common.models.ecs_events import STOPPED, EcsTaskDetail
+from interview_common.models.items import InterviewItem
 from interview_common.observability import logger, metrics
 from interview_common.store import InterviewStore
 
@@ -22,7 +28,7 @@ MAX_ERROR_LENGTH = 500
 
 
 class TaskEventOutcome(BaseModel):
-    result: Literal["failed", "unchanged", "ignored"]
+    result: Literal["failed", "abandoned", "unchanged", "ignored"]
     room_name: str | None = None
     state: str | None = None
 
@@ -85,6 +91,10 @@ def on_task_state_change(
         return TaskEventOutcome(result="ignored", room_name=room_name, state=interview.state.value)
     if interview.state in TERMINAL_STATES:
         return TaskEventOutcome(result="unchanged", room_name=room_name, state=interview.state.value)
+    if not interview.candidate_ever_joined and (
+        interview.end_requested_at is not None or _exit_code(detail, container_name) == 0
+    ):
+        return _no_show(store, interview, stop_description(detail, container_name))
     reason = stop_description(detail, container_name)
     try:
         failed = store.transition(room_name, interview_id, InterviewState.FAILED, error=reason)
@@ -96,3 +106,28 @@ def on_task_state_change(
     )
     metrics.add_metric(name="AgentTaskStoppedEarly", unit="Count", value=1)
     return TaskEventOutcome(result="failed", room_name=room_name, state=failed.state.value)
+
+
+def _exit_code(detail: EcsTaskDetail, container_name: str) -> int | None:
+    container = detail.container(container_name)
+    return container.exit_code if container else None
+
+
+def _no_show(store: InterviewStore, interview: InterviewItem, reason: str) -> TaskEventOutcome:
+    room_name = interview.room_name
+    try:
+        ended = store.transition(
+            room_name,
+            interview.interview_id,
+            InterviewState.ABANDONED,
+            phase="ended",
+            end_reason=END_REASON_NO_SHOW,
+            error=reason,
+            agent_connected=False,
+        )
+    except TransitionRejected:  # it ended between our read and our write
+        current = store.get_interview(room_name) or interview
+        return TaskEventOutcome(result="unchanged", room_name=room_name, state=current.state.value)
+    logger.info("interview abandoned: its agent stopped before the candidate joined")
+    metrics.add_metric(name="InterviewNoShow", unit="Count", value=1)
+    return TaskEventOutcome(result="abandoned", room_name=room_name, state=ended.state.value)

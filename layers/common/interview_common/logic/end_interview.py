@@ -10,9 +10,14 @@ no roomName), the candidate's latest active interview (GSI1).
    deletes the room. If SendData fails, the agent still sees the request with its next heartbeat (it
    reads META back every HEARTBEAT_INTERVAL seconds).
 3. No live agent (its heartbeat is stale, or it never came): the backend ends the interview itself as
-   `completed`, stops the task if there is one, and deletes the room.
+   `completed` (`abandoned` with end reason `no_show` when the candidate never joined), stops the task
+   if there is one, and deletes the room.
 An agent that is still starting (requested/launching, no heartbeat yet) reads the request when it joins
 and ends the interview at once.
+
+An interview that already ended is answered `200` with its state (`alreadyEnded`): ending it is what the
+caller wanted, and the seed's frontend turns a 409 here into a 500. With candidateId alone, that is the
+candidate's latest interview when none is active.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from interview_common.clock import epoch_from_iso, now_iso
 from interview_common.credentials import LiveKitKeyPair
 from interview_common.errors import Conflict, DomainError, NotFound, TransitionRejected
 from interview_common.launcher import AgentLauncher
-from interview_common.lifecycle import TERMINAL_STATES, InterviewState
+from interview_common.lifecycle import END_REASON_NO_SHOW, TERMINAL_STATES, InterviewState
+from interview_common.logic.room_status import end_reason
 from interview_common.models.api import EndInterviewRequest, EndInterviewResponse
 from interview_common.models.items import InterviewItem
 from interview_common.observability import logger, metrics
@@ -47,15 +53,21 @@ def end_interview(
     now: Callable[[], str] = now_iso,
 ) -> tuple[EndInterviewResponse, bool]:
     """The response and whether the backend itself ended the interview (200) or the agent will (202)."""
-    interview = _active_interview(store, request)
+    interview = _interview_to_end(store, request)
+    if interview.state in TERMINAL_STATES:
+        logger.append_keys(interview_id=interview.interview_id, room_name=interview.room_name)
+        logger.info("end requested; the interview had already ended", extra={"state": interview.state.value})
+        return _already_ended(interview), True
     requested_at = interview.end_requested_at or now()
     if interview.end_requested_at is None:
         try:
             interview = store.update_fields(
                 interview.room_name, interview.interview_id, end_requested_at=requested_at
             )
-        except TransitionRejected:  # it ended meanwhile: 409 from there
-            interview = _active_in_room(store, interview.room_name, request.candidate_id)
+        except TransitionRejected:  # it ended meanwhile: answered as already ended
+            interview = _interview_in_room(store, interview.room_name, request.candidate_id)
+            if interview.state in TERMINAL_STATES:
+                return _already_ended(interview), True
     logger.append_keys(interview_id=interview.interview_id, room_name=interview.room_name)
 
     if _agent_is_live(interview, settings) or interview.state in STARTING_STATES:
@@ -71,34 +83,27 @@ def end_interview(
     return _response(ended, requested_at, ended_by="backend", delivered=False), True
 
 
-def _active_interview(store: InterviewStore, request: EndInterviewRequest) -> InterviewItem:
+def _interview_to_end(store: InterviewStore, request: EndInterviewRequest) -> InterviewItem:
     room_name = request.room_name or _candidates_room(store, request.candidate_id)
-    return _active_in_room(store, room_name, request.candidate_id)
+    return _interview_in_room(store, room_name, request.candidate_id)
 
 
 def _candidates_room(store: InterviewStore, candidate_id: str | None) -> str:
-    """The room of the candidate's latest active interview (the seed may send candidateId alone)."""
+    """The room of the candidate's latest active interview (the seed may send candidateId alone), else
+    of their latest interview (it ended: answered as such)."""
     assert candidate_id is not None  # EndInterviewRequest asks for roomName or candidateId
-    found = store.latest_active_for_candidate(candidate_id)
-    if found is not None:
-        return found.room_name  # read again by room below: the index may lag the table
-    latest = store.latest_for_candidate(candidate_id)
-    if latest is None:
-        raise NotFound(f"no interview is known for candidate {candidate_id}")
-    raise Conflict(
-        f"candidate {candidate_id} has no active interview (the latest, in room {latest.room_name}, "
-        f"ended as {latest.state.value})"
-    )
+    found = store.latest_active_for_candidate(candidate_id) or store.latest_for_candidate(candidate_id)
+    if found is None:
+        raise NotFound("no interview is known for this candidate")
+    return found.room_name  # read again by room below: the index may lag the table
 
 
-def _active_in_room(store: InterviewStore, room_name: str, candidate_id: str | None) -> InterviewItem:
+def _interview_in_room(store: InterviewStore, room_name: str, candidate_id: str | None) -> InterviewItem:
     interview = store.get_interview(room_name)
     if interview is None:
         raise NotFound(f"no interview is known for room {room_name}")
     if candidate_id is not None and candidate_id != interview.candidate_id:
         raise Conflict(f"room {room_name} is interviewing another candidate")
-    if interview.state in TERMINAL_STATES:
-        raise Conflict(f"the interview in room {room_name} already ended ({interview.state.value})")
     return interview
 
 
@@ -148,13 +153,15 @@ def _end_without_agent(
             if is_retriable(error):
                 raise
             logger.warning("could not stop the agent task", extra={"task": interview.task_arn})
+    # Nobody came: the interview is a no-show, not a completed interview of 0 questions.
+    no_show = not interview.candidate_ever_joined
     try:
         ended = store.transition(
             interview.room_name,
             interview.interview_id,
-            InterviewState.COMPLETED,
+            InterviewState.ABANDONED if no_show else InterviewState.COMPLETED,
             phase="ended",
-            end_reason="end_requested",
+            end_reason=END_REASON_NO_SHOW if no_show else "end_requested",
             is_agent_speaking=False,
             is_listening=False,
         )
@@ -175,6 +182,20 @@ def _delete_room(settings: Settings, keys: LiveKitKeyPair, room_name: str) -> No
         logger.warning("could not delete the room", extra={"reason": error.message})
 
 
+def _already_ended(interview: InterviewItem) -> EndInterviewResponse:
+    """An interview that ended before this request: its state, nothing done."""
+    return EndInterviewResponse(
+        room_name=interview.room_name,
+        interview_id=interview.interview_id,
+        state=interview.state.value,
+        end_requested_at=interview.end_requested_at or interview.ended_at or interview.updated_at,
+        ended_by="backend",
+        delivered=False,
+        already_ended=True,
+        end_reason=end_reason(interview),
+    )
+
+
 def _response(
     interview: InterviewItem, requested_at: str, *, ended_by: Literal["agent", "backend"], delivered: bool
 ) -> EndInterviewResponse:
@@ -185,4 +206,5 @@ def _response(
         end_requested_at=requested_at,
         ended_by=ended_by,
         delivered=delivered,
+        end_reason=end_reason(interview),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from interview_common.clock import epoch_from_iso
 from interview_common.errors import NotFound
 from interview_common.lifecycle import TERMINAL_STATES
+from interview_common.logic.room_status import end_reason
 from interview_common.models.decision import DecisionView
 from interview_common.models.record import (
     InterviewRecordResponse,
@@ -49,7 +50,7 @@ def interview_record(
             state=interview.state.value,
             phase=interview.phase,
             error=interview.error,
-            end_reason=interview.end_reason,
+            end_reason=end_reason(interview),
             created_at=interview.created_at,
             started_at=interview.started_at,
             ended_at=interview.ended_at,

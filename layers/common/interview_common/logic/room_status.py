@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from interview_common.clock import epoch_from_iso
 from interview_common.errors import NotFound
-from interview_common.lifecycle import InterviewState, is_terminal, public_status
+from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, is_terminal, public_status
 from interview_common.models.api import (
     AgentStatusResponse,
     InterviewStatusResponse,
@@ -41,6 +41,7 @@ def interview_status(store: InterviewStore, candidate_id: str) -> InterviewStatu
         current_question=current_question(interview),
         interview_progress=progress_percent(interview),
         state=interview.state.value,
+        end_reason=end_reason(interview),
     )
 
 
@@ -49,7 +50,24 @@ def current_question(interview: InterviewItem) -> str | None:
     return None if is_terminal(interview.state) else interview.current_question
 
 
+def is_no_show(interview: InterviewItem) -> bool:
+    """Ended (not failed) before the candidate ever joined."""
+    return interview.state in (InterviewState.COMPLETED, InterviewState.ABANDONED) and not (
+        interview.candidate_ever_joined
+    )
+
+
+def end_reason(interview: InterviewItem) -> str | None:
+    """Why it ended: `no_show` for an interview nobody attended (also for records that an older agent
+    wrote as completed), otherwise what the ender recorded."""
+    if is_no_show(interview):
+        return END_REASON_NO_SHOW
+    return interview.end_reason if is_terminal(interview.state) else None
+
+
 def progress_percent(interview: InterviewItem) -> int:
+    if not interview.candidate_ever_joined:
+        return 0  # a no-show is 0 %, never a "completed" 100 % with 0 of 5 questions
     if interview.state == InterviewState.COMPLETED:
         return 100
     if interview.question_count <= 0:
@@ -95,6 +113,7 @@ def _agent_status_view(
             last_heartbeat_at=interview.last_heartbeat_at,
             heartbeat_stale=_is_stale(interview, now_epoch, stale_after_seconds),
             error=interview.error,
+            end_reason=end_reason(interview),
         ),
     )
 

@@ -8,7 +8,14 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX, Identifier, RoomName, ShortText
+from interview_common.models.identifiers import (
+    CandidateId,
+    Identifier,
+    ParticipantIdentity,
+    RoomName,
+    ShortText,
+    is_agent_identity,
+)
 from interview_common.models.interview_context import (
     MAX_DEPARTMENT_CHARS,
     MAX_EXPERIENCE_CHARS,
@@ -33,9 +40,9 @@ class StartInterviewRequest(CamelModel):
     model_config = ConfigDict(extra="ignore", str_max_length=4096)
 
     room_name: RoomName
-    candidate_id: Identifier
+    candidate_id: CandidateId
     job_id: Identifier
-    candidate_identity: Identifier | None = None
+    candidate_identity: ParticipantIdentity | None = None
     candidate_name: ShortText | None = None
     role_type: ShortText | None = None
     language: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -65,6 +72,8 @@ class InterviewSummary(CamelModel):
     last_heartbeat_at: str | None = None
     heartbeat_stale: bool = False
     error: str | None = None
+    # Once ended: why (`no_show` when the candidate never joined; end_requested, completed, ...).
+    end_reason: str | None = None
 
 
 class StartInterviewResponse(CamelModel):
@@ -117,20 +126,21 @@ class InterviewStatusResponse(CamelModel):
     current_question: str | None = None
     interview_progress: int = 0
     state: str | None = None
+    end_reason: str | None = None
 
 
 class TokenRequest(CamelModel):
     model_config = ConfigDict(extra="ignore")
 
     room: RoomName
-    identity: Identifier
+    identity: ParticipantIdentity
     name: ShortText | None = None
     metadata: dict[str, Any] | str | None = None
 
     @field_validator("identity")
     @classmethod
     def _not_the_interviewer(cls, value: str) -> str:
-        if value.startswith(AGENT_IDENTITY_PREFIX.rstrip("-")):
+        if is_agent_identity(value):
             raise ValueError("identities starting with 'interview-agent' are reserved for the interviewer")
         return value
 
@@ -157,7 +167,7 @@ class EndInterviewRequest(CamelModel):
     model_config = ConfigDict(extra="ignore")
 
     room_name: RoomName | None = None
-    candidate_id: Identifier | None = None
+    candidate_id: CandidateId | None = None
     reason: ShortText | None = None
 
     @field_validator("room_name", mode="before")
@@ -184,6 +194,9 @@ class EndInterviewResponse(CamelModel):
     ended_by: Literal["agent", "backend"]
     # True when RoomService.SendData reached the room; otherwise the agent sees the request on its heartbeat.
     delivered: bool
+    # True when the interview had ended before this request (answered 200 with its state, nothing done).
+    already_ended: bool = False
+    end_reason: str | None = None
 
 
 class ErrorDetail(BaseModel):
