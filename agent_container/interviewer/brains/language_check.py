@@ -137,8 +137,17 @@ def guess_language(text: str) -> LanguageGuess:
 
 
 def spoken_language(text: str, expected: str) -> str | None:
-    """The language `text` is in when it is clearly not `expected`, else None."""
+    """The language `text` is in when it is clearly not `expected`, else None.
+
+    Clearly: another language's evidence is at least `MIN_EVIDENCE` and `MARGIN` times the expected
+    language's (which of two close languages it is, Spanish or Portuguese, matters less than that)."""
     guess = guess_language(text)
-    if guess.language is None or guess.language == expected:
+    if guess.language is not None:
+        return None if guess.language == expected else guess.language
+    others = {lang: score for lang, score in guess.scores.items() if lang != expected}
+    if not others:
         return None
-    return guess.language
+    best = max(others, key=lambda lang: others[lang])
+    if others[best] >= MIN_EVIDENCE and others[best] >= MARGIN * guess.scores.get(expected, 0.0):
+        return best
+    return None

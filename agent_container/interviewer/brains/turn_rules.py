@@ -71,7 +71,11 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"|job|position))?\b",
         r"\bi (?:don'?t|do not) want to (?:continue|go on|do this|carry on|keep going)\b",
         r"\bi (?:can'?t|cannot|can not) (?:continue|go on|do this anymore|do this any more|keep going)\b",
-        r"\bi (?:have|need|got|gotta) (?:to )?(?:go|leave|run|hang up)(?: now| sorry| right now)?\s*$",
+        r"\bi (?:have|need|got|gotta|must) (?:to )?(?:go|leave|run|hang up)\b(?! (?:to|and|through|over|with"
+        r"|back|the|a|into|for|on)\b)",
+        r"\bsomething (?:came|has come|just came) up\b",
+        r"\b(?:i'd|i would) (?:rather|prefer to|like to) (?:end|stop|finish|quit|leave)\b"
+        r"(?! (?:the|a|our|my) (?:release|deploy|deployment|project|process|meeting|migration|build)\b)",
         r"\bi (?:quit|withdraw)\b",
         r"\b(?:that'?s|that is) enough for (?:me|today)\b",
         r"\bwithdraw (?:my|from the) (?:application|candidacy|process)\b",
@@ -106,8 +110,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"^(?:please )?(?:repeat|say (?:it|that) again|again)(?: that| it| the question)?(?: please)?\s*$",
         r"\b(?:repeat|say) (?:that|it|the question) (?:please|again|one more time)\b",
         r"^(?:the )?question again(?: please)?\s*$",
-        rf"\bi (?:didn'?t|did not|couldn'?t|could not|don'?t|can'?t|cannot) (?:quite |really "
-        rf"|fully )?(?:catch|hear|get|make out) {_THAT}",
+        rf"\bi (?:didn'?t|did not|couldn'?t|could not) (?:quite |really |fully )?(?:catch|hear|get|make"
+        rf" out) {_THAT}",
+        rf"\bi (?:don'?t|can'?t|cannot) (?:quite |really |fully )?(?:catch|hear|make out) {_THAT}",
         r"\bi (?:didn'?t|did not|couldn'?t|could not) (?:quite |really )?(?:catch|hear) (?:you|the"
         r" question|all of it|everything|the whole thing)\b",
         r"\bi (?:missed|lost) (?:that|it|the question|the last part|what you said|the end|you|the"
@@ -120,13 +125,19 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"^(?:sorry|pardon|pardon me|excuse me|come again|what|huh|eh|beg your pardon|i beg your"
         r" pardon|sorry what|what was that)\s*$",
         r"\bone more time(?: please)?\s*$",
+        r"\b(?:mind|try) repeating\b",
+        r"\brepeating (?:that|it|the question)\b",
+        r"\bi (?:didn'?t|did not|couldn'?t|could not) (?:quite |really )?(?:catch|hear|get) (?:the whole|all"
+        r" of the|the full|the entire|the first part of the|the end of the) question\b",
         r"\b(?:say|repeat) (?:that|it) (?:one more time|again)\b",
         r"\brepeat the question\b",
         r"\bcome again\s*$",
     ),
     "clarification": (
         rf"\b(?:do|did) {_YOU} (?:mean|want me to talk about|want an example|want a)\b",
-        r"\bwhat do you mean\b",
+        rf"\bwhat (?:do|did) {_YOU} mean\b",
+        r"(?#q)\b(?:so )?(?:do )?you want (?:a|an|me|the|my|to know|something)\b.*\?",
+        r"\bi (?:don'?t|do not|dont) (?:quite |really )?(?:get|understand) the question\b",
         r"\bwhat (?:exactly )?(?:does|do|did|would) .{1,40} mean\b",
         r"\bwhat (?:is|'s) meant by\b",
         r"\bwhen you say\b",
@@ -180,6 +191,10 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:tell me|can you tell me|could you tell me) (?:more )?about (?:the|your|this)"
         r" (?:team|company|role|job|position|process)\b",
         r"\bwhat(?:'s| is| are) the next steps?\b",
+        r"\b(?:who|whom) (?:would|will|do|does) i (?:be )?(?:report|reporting|work|working) (?:to|with)\b",
+        r"\b(?:i was wondering|i'd like to know|i would like to know|i'm curious|i am curious|i wanted to"
+        r" ask|my question is)\b.*\b(?:salary|pay|compensation|benefits|remote|hybrid|office|next"
+        r" steps?|process|team|role|position|company|job|start|hours|training|manager)\b",
         r"\bwhen (?:will|would|do|can) i (?:hear|know|get)\b",
     ),
     "needs_moment": (
@@ -188,6 +203,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         rf"\b{_MODAL} i (?:please )?(?:have|take|get) (?:a|one|just a|a few|some|a couple of)"
         rf" ?(?:moment|second|sec|minute|min|seconds|moments|time to think)\b",
         r"^(?:just )?(?:one|a|just a|one more) (?:moment|second|sec|minute|min)(?: please)?\s*$",
+        r"\bjust a (?:moment|second|sec|minute)\b",
+        r"\b(?:want|need|trying|try) to (?:pick|find|choose|think of) (?:the right|a good|a relevant|an"
+        r"|the best|a better|one|a) ?(?:example|one|story|situation)\b",
         r"\blet me (?:think|see|consider|reflect|gather|collect|organi[sz]e|recall|remember|get my"
         r" thoughts|find)\b",
         r"\bi (?:need|want|have) (?:to think|a moment|a second|a minute|some time|a bit of time"
@@ -219,8 +237,8 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:i'm|i am) not (?:really )?sure\b",
         r"^not (?:really )?sure\b",
         r"\bi (?:have|got|'ve got) (?:nothing|no (?:idea|answer|example|experience))\b",
-        r"\bi (?:don'?t|do not) have (?:one|any|anything|an example|a good example|experience|a"
-        r" story|much)\b",
+        r"\bi (?:don'?t|do not) (?:really |actually |honestly )?have (?:one|any|anything|an example|a good"
+        r" example|experience|a story|much)\b",
         r"\b(?:i'm|i am|i'm just) (?:drawing|going) (?:a )?blank\b",
         r"\b(?:my )?mind (?:is|went|has gone) blank\b",
         r"\bblanking\b",
@@ -247,7 +265,8 @@ _FILLER_WORDS = word_set(
 )
 _CHECK_IN = re.compile(
     r"^(?:does (?:that|this) (?:answer (?:the|your) question|make sense|help|answer it|work|cover it)|"
-    r"(?:is|was) (?:that|this) (?:ok|okay|alright|all right|enough|clear|fine|what you (?:wanted"
+    r"(?:is|was) (?:that|this) (?:ok|okay|alright|all right|enough|clear|fine|the kind of"
+    r" (?:thing|answer|example)(?: you (?:wanted|were looking for|meant))?|what you (?:wanted"
     r"|were looking for|meant|asked))|"
     r"i hope (?:that|this) (?:answers|helps|makes sense|is (?:ok|okay|enough|clear))|"
     r"(?:that'?s|that is|this is) (?:it|all|about it|my answer|everything|pretty much it|all i"
@@ -263,13 +282,22 @@ _QUESTION_START = re.compile(
     r"^(?:what|how|when|who|where|why|which|is|are|was|were|do|does|did|will|would|can|could|may"
     r"|might|should|shall|have|has)\b"
 )
+# A question put as a statement: "I was wondering what the salary range is."
+_INDIRECT = re.compile(
+    r"\b(?:i was wondering|i wonder|i'd like to know|i would like to know|i'm curious|i am curious|i wanted"
+    r" to ask|my question is|i'd love to know|tell me (?:more )?about|could you tell me|can you tell me)\b"
+)
 _LEADING_POLITENESS = re.compile(
     r"^(?:(?:um+|uh+|uhm|erm|er|hmm+|hm|mm+|ah|oh|okay|ok|alright|right|so|well|sorry|i'?m sorry|excuse me|"
-    r"pardon me|apologies|sorry about that|yeah|yes|no|hi|hello|actually|honestly|listen|look|hey|and|but|"
+    r"pardon me|apologies|sorry about that|yeah|yes|hi|hello|actually|honestly|listen|look|hey|and|but|"
     r"thanks|thank you|great|sure|cool|wait)[\s,.!-]+)+"
 )
 
-_COMPILED = {kind: tuple(re.compile(pattern) for pattern in patterns) for kind, patterns in PHRASES.items()}
+# A phrase anchored at the end of the sentence also matches a question ("pardon?").
+_COMPILED = {
+    kind: tuple(re.compile(pattern.replace(r"\s*$", r"[\s?]*$")) for pattern in patterns)
+    for kind, patterns in PHRASES.items()
+}
 
 
 @dataclass(frozen=True)
@@ -297,6 +325,12 @@ def _core(sentence: str) -> str:
     return core
 
 
+def _matched(sentence: str) -> str:
+    """What the phrases are matched against: the core, ending in "?" when the sentence is a question."""
+    core = _core(sentence)
+    return f"{core}?" if core and is_question(sentence) else core
+
+
 def is_filler(sentence: str) -> bool:
     core = _core(sentence)
     if not core:
@@ -307,12 +341,13 @@ def is_filler(sentence: str) -> bool:
 
 
 def is_question(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?") or bool(_QUESTION_START.match(_core(sentence)))
+    core = _core(sentence)
+    return sentence.rstrip().endswith("?") or bool(_QUESTION_START.match(core) or _INDIRECT.search(core))
 
 
 def request_kind(sentence: str, *, stage: str) -> TurnKind | None:
     """The kind of request (or non-answer) this sentence is, or None for content and fillers."""
-    core = _core(sentence)
+    core = _matched(sentence)
     size = len(word_list(core))
     for kind in PRECEDENCE:
         limit = (
@@ -373,7 +408,7 @@ def answers_so_far(exchanges: list[Exchange]) -> list[str]:
 def read_turn(profile: JobProfile, context: TurnContext, utterance: str) -> TurnReading:
     """The offline reading of one turn (the follow-up, for answers, is added by the caller)."""
     text = utterance.strip()
-    if not word_list(clean(text)):
+    if not re.search(r"[^\W_]", text):
         return TurnReading(kind="non_answer", reason="nothing was said")
     language = spoken_language(text, profile.language)
     if language is not None and language not in profile.allowed_languages:
