@@ -67,6 +67,8 @@ class DynamoRecorder:
         self._clock = clock
         self._executor = executor
         self._expires_at = 0
+        # The job profile version the interview started with (read from META when the agent joins).
+        self._profile_version: int | None = None
         self._last = RecordedState(state=InterviewState.LAUNCHING)
 
     @classmethod
@@ -104,6 +106,7 @@ class DynamoRecorder:
         if interview.interview_id != self.interview_id:
             raise LookupError(f"room {self.room_name} holds another interview than {self.interview_id}")
         self._expires_at = interview.expires_at
+        self._profile_version = interview.profile_version
         if interview.state not in TERMINAL_STATES:
             try:
                 interview = await self._call(
@@ -135,10 +138,17 @@ class DynamoRecorder:
             logger.warning("could not write the agent's participant item")
 
     async def load_profile(self) -> JobProfile:
-        profile, stored = await self._call(self._log.job_profile_or_default, self.job_id)
+        profile, stored = await self._call(
+            self._log.job_profile_or_default, self.job_id, self._profile_version
+        )
         logger.info(
             "job profile loaded",
-            extra={"job_id": self.job_id, "stored": stored, "rubric": profile.rubric_version},
+            extra={
+                "job_id": self.job_id,
+                "stored": stored,
+                "version": self._profile_version,
+                "rubric": profile.rubric_version,
+            },
         )
         return profile
 

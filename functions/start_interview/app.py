@@ -9,8 +9,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
+from interview_common.aws_clients import client
 from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response
+from interview_common.job_profiles import JobProfileRepository
 from interview_common.logic.start_interview import AGENT_DISPLAY_NAME, start_interview
 from interview_common.models.api import StartInterviewRequest, StartInterviewResponse
 from interview_common.observability import logger, metrics, tracer
@@ -30,6 +32,7 @@ def handle_start_interview(request: StartInterviewRequest) -> Response[StartInte
         store=wiring.store(),
         launcher=wiring.launcher(),
         keys=livekit_key_pair(settings),
+        profiles=JobProfileRepository(settings.table_name, client("dynamodb")),
     )
     interview = outcome.interview
     body = StartInterviewResponse(

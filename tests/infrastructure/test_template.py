@@ -41,6 +41,15 @@ CONTRACT_ROUTES = {
     # A person decides; a candidate's data can be erased (issue 7).
     ("POST", "/interviews/{roomName}/decision"),
     ("DELETE", "/candidates/{candidateId}"),
+    # The hiring team's side: job profiles, a job's interviews, the review page (issue 16).
+    ("PUT", "/jobs/{jobId}/profile"),
+    ("GET", "/jobs/{jobId}/profile"),
+    ("DELETE", "/jobs/{jobId}/profile"),
+    ("GET", "/jobs/{jobId}/profile/versions"),
+    ("POST", "/jobs/{jobId}/profile/draft"),
+    ("GET", "/jobs/{jobId}/interviews"),
+    ("GET", "/review"),
+    ("GET", "/review/{asset}"),
 }
 # The routes of the control plane (issue 3); the others arrive with the agent, webhooks and reports.
 REQUIRED_ROUTES = {
@@ -81,6 +90,16 @@ EXPECTED_ACTIONS = {
         "secretsmanager:GetSecretValue",
     },
     "DeleteCandidateFunction": {"dynamodb:Query", "dynamodb:BatchWriteItem", "secretsmanager:GetSecretValue"},
+    "JobProfileFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "secretsmanager:GetSecretValue",
+    },
+    "JobProfileDraftFunction": {"secretsmanager:GetSecretValue"},
+    "JobInterviewsFunction": {"dynamodb:Query", "dynamodb:BatchGetItem", "secretsmanager:GetSecretValue"},
+    "ReviewPageFunction": set(),
 }
 NEVER_GRANTED = {
     "dynamodb:Scan",
@@ -255,6 +274,7 @@ def test_table_access_is_scoped_to_the_table_or_its_index() -> None:
     allowed = [
         {"Fn::GetAtt": ["InterviewsTable", "Arn"]},
         {"Fn::Sub": "${InterviewsTable.Arn}/index/GSI1"},
+        {"Fn::Sub": "${InterviewsTable.Arn}/index/JobInterviews"},
     ]
     for name, function in FUNCTIONS.items():
         for statement in statements(function):
@@ -358,10 +378,14 @@ def test_the_table_is_on_demand_with_ttl_pitr_and_gsi1() -> None:
         {"AttributeName": "PK", "KeyType": "HASH"},
         {"AttributeName": "SK", "KeyType": "RANGE"},
     ]
-    (gsi1,) = properties["GlobalSecondaryIndexes"]
+    gsi1, by_job = properties["GlobalSecondaryIndexes"]
     assert gsi1["IndexName"] == "GSI1"
     assert [k["AttributeName"] for k in gsi1["KeySchema"]] == ["GSI1PK", "GSI1SK"]
     assert gsi1["Projection"]["ProjectionType"] == "ALL"
+    # A job's interviews: META's own job_id and created_at, so older interviews are in it too
+    assert by_job["IndexName"] == "JobInterviews"
+    assert [k["AttributeName"] for k in by_job["KeySchema"]] == ["job_id", "created_at"]
+    assert by_job["Projection"]["ProjectionType"] == "ALL"
     assert table["DeletionPolicy"] == "Retain"  # interviews outlive a stack deletion by mistake
 
 

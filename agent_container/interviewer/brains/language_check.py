@@ -27,21 +27,24 @@ _STOP_WORDS: dict[str, str] = {
         "hice tengo estoy equipo proyecto cuando porque también sí esto eso está puede sobre nosotros "
         "hemos he ha su sus le les me mis ser estaba tenía pregunta sé gracias hola vale bueno entonces "
         "trabajo trabajé empresa hicimos fui donde qué cómo creo pues usted repetir puedo siguiente "
-        "quiero nada algo ejemplo ahora aquí soy tiene hay hacer lo"
+        "quiero nada algo ejemplo ahora aquí soy tiene hay hacer lo siento entiendo puede hablo tuve "
+        "tuvimos nuestro nuestra jefe"
     ),
     "fr": (
         "le la les de des du et est un une je j que qui pour pas avec dans sur mon ma mes nous vous ce "
         "cette était ai avons mais très aussi c'est suis équipe projet parce quand où sais ne il elle on "
         "au aux son sa ses leur été fait j'ai question merci bonjour alors donc travail travaillé "
         "entreprise pouvez répéter peux suivante veux rien quelque exemple maintenant ici avait comment "
-        "pourquoi oui ça c'était"
+        "pourquoi oui ça c'était comprends s'il plaît j'étais notre nos "
+        "votre"
     ),
     "de": (
         "der die das und ist ich nicht ein eine zu mit wir es den dem auf für von sie war habe haben "
         "auch aber wie dass mein meine einen bei wenn weil noch sehr im ins vom zum zur sind hat hatte "
         "wurde werden kann können mich mir uns unser unsere frage danke hallo also dann arbeit "
         "gearbeitet firma projekt bitte wiederholen nächste möchte nichts etwas beispiel jetzt hier "
-        "weiß warum ja nein doch schon oder"
+        "weiß warum ja nein doch schon oder verstehe leider wir haben ganz "
+        "nicht"
     ),
     "pt": (
         "o a os as que de e do da dos das em um uma é não para com eu meu minha mas foi nós como mais "
@@ -63,6 +66,11 @@ _STOP_WORDS: dict[str, str] = {
         "dank bedankt hallo dus werk gewerkt bedrijf kunt herhalen volgende wil niets iets voorbeeld nu "
         "hier weet ja nee"
     ),
+    "pl": (
+        "nie jest się w na i z że do to jak przepraszam rozumiem pytanie pytania tak czy mam jestem był "
+        "była było pracowałem pracowałam moim moja mój zespół projekt firmie ale też bardzo kiedy "
+        "ponieważ wiem może proszę dziękuję powtórzyć"
+    ),
 }
 STOP_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()
@@ -75,6 +83,7 @@ _LETTERS: dict[str, str] = {
     "pt": "ãõçáéíóúâêô",
     "it": "àèéìòù",
     "nl": "ĳë",
+    "pl": "ąćęłńśźż",
 }
 # Scripts whose letters are a language of their own for our purpose (the first word of the Unicode name).
 _SCRIPTS: dict[str, str] = {

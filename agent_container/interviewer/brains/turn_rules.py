@@ -74,6 +74,7 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\bi (?:have|need|got|gotta|must) (?:to )?(?:go|leave|run|hang up)\b(?! (?:to|and|through|over|with"
         r"|back|the|a|into|for|on)\b)",
         r"\bsomething (?:came|has come|just came) up\b",
+        r"\bi(?:'m| am) (?:withdrawing|pulling out|dropping out)\b",
         r"\b(?:i'd|i would) (?:rather|prefer to|like to) (?:end|stop|finish|quit|leave)\b"
         r"(?! (?:the|a|our|my) (?:release|deploy|deployment|project|process|meeting|migration|build)\b)",
         r"\bi (?:quit|withdraw)\b",
@@ -91,7 +92,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         rf" next|pass|come back to (?:it|this|that))\b",
         r"\b(?:can|could) (?:we|i) (?:do|try|have|get) (?:a different|another|the next) (?:question|one)\b",
         r"\blet'?s (?:just )?(?:move on|skip|go to the next|do the next)\b",
-        r"^(?:the )?next (?:question|one)(?: please)?\s*$",
+        r"^(?:the )?next (?:question|one)(?:,? please)?\s*$",
+        r"\b(?:go|move) on to the next\b",
+        r"\bleave (?:this|that|it)(?: one)? (?:for now|for later|aside|out)\b",
         r"^(?:i(?:'ll| will)? )?pass(?: on (?:this|that|it)(?: one)?)?(?: please| for now)?\s*$",
         r"\bi(?:'m| am) not (?:comfortable|willing|going to|gonna) (?:answering|answer|talking"
         r"|sharing|discussing|go into)\b",
@@ -155,7 +158,8 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:are|were) you asking (?:about|whether|if|for|me)\b",
         r"\b(?:is|are|was) (?:it|this|that) (?:about|only|just|supposed|meant|related|limited"
         r"|referring|asking)\b.*\?",
-        r"\bshould (?:it|i) (?:be|talk|focus|pick|choose|answer|describe|use|give|mention|include)\b",
+        r"\bshould (?:it|i) (?:be|talk|focus|pick|choose|answer|describe|use|give|mention|include|explain"
+        r"|say|start|keep)\b",
         r"\b(?:does|do|must|can) (?:it|that|the example) (?:have to|need to|has to) be\b",
         r"\b(?:can|could|may) (?:it|this|i|the example) (?:be|use|talk about|pick|choose) (?:from"
         r"|a|an|something|one|any|my|non|personal|outside)\b",
@@ -204,6 +208,7 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         rf" ?(?:moment|second|sec|minute|min|seconds|moments|time to think)\b",
         r"^(?:just )?(?:one|a|just a|one more) (?:moment|second|sec|minute|min)(?: please)?\s*$",
         r"\bjust a (?:moment|second|sec|minute)\b",
+        r"\b(?:think|pause)(?: about it| about this| on it)? for a (?:moment|second|sec|minute|bit)\b",
         r"\b(?:want|need|trying|try) to (?:pick|find|choose|think of) (?:the right|a good|a relevant|an"
         r"|the best|a better|one|a) ?(?:example|one|story|situation)\b",
         r"\blet me (?:think|see|consider|reflect|gather|collect|organi[sz]e|recall|remember|get my"
@@ -248,6 +253,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\bi (?:wouldn'?t|would not) know\b",
         r"\bno experience (?:with|in|of)\b",
         r"\bnever happened to me\b",
+        r"\bnothing (?:that )?i can (?:think of|remember|recall)\b",
+        r"^never (?:had|been|done|happened|experienced|faced)\b",
+        r"^(?:no|nope|nah|not really|never|none)(?:,? (?:not really|no|never|sorry|none|nothing))?\s*$",
         r"\bhard to say\s*$",
     ),
 }
@@ -282,6 +290,17 @@ _QUESTION_START = re.compile(
     r"^(?:what|how|when|who|where|why|which|is|are|was|were|do|does|did|will|would|can|could|may"
     r"|might|should|shall|have|has)\b"
 )
+# Questions a candidate asks themselves on the way to an answer: "What did I do? I ...".
+_SELF_QUESTION = re.compile(
+    r"^(?:(?:what|how|why|where|when|who) (?:did|do|was|were|have|had|would|should) (?:i|we)\b|"
+    r"(?:did|was|have|had|do) (?:i|we) (?:ever|really)\b)"
+)
+# What a question to the interviewer is about (the interview itself, the role, the company).
+_ABOUT_THE_INTERVIEW = re.compile(
+    r"\b(?:are you|were you|is this|interview|interviewer|feedback|recorded|recording|longer|how long|"
+    r"questions left|team|company|role|position|job|salary|pay|office|remote|hybrid|onboarding|"
+    r"benefits|hours|manager|next steps?|hear back|the process|lisbon|start date|when would i start)\b"
+)
 # A question put as a statement: "I was wondering what the salary range is."
 _INDIRECT = re.compile(
     r"\b(?:i was wondering|i wonder|i'd like to know|i would like to know|i'm curious|i am curious|i wanted"
@@ -306,6 +325,9 @@ class SentenceReading:
     kind: TurnKind | None  # a request kind or non_answer; None: filler or content
     filler: bool
     words: int
+    # A question no phrase matched: the kind it would be (clarification, or a question for the
+    # interviewer when it is about the interview or the role) if the turn holds nothing else.
+    asked: TurnKind | None = None
 
 
 def clean(text: str) -> str:
@@ -372,8 +394,22 @@ def read_sentences(utterance: str, *, stage: str) -> list[SentenceReading]:
             continue
         kind = request_kind(text, stage=stage)
         filler = kind is None and is_filler(text)
-        readings.append(SentenceReading(text, kind, filler, len(word_list(_core(text)))))
+        asked = question_kind(text) if kind is None and not filler else None
+        readings.append(SentenceReading(text, kind, filler, len(word_list(_core(text))), asked))
     return readings
+
+
+def question_kind(sentence: str) -> TurnKind | None:
+    """A short question to the interviewer that no phrase matched: about the interview or the role, or
+    else about the question. Questions the candidate puts to themselves ("what did I do?") are not."""
+    core = _core(sentence)
+    if (
+        not is_question(sentence)
+        or len(word_list(core)) > MAX_CLARIFICATION_WORDS
+        or _SELF_QUESTION.match(core)
+    ):
+        return None
+    return "question_for_interviewer" if _ABOUT_THE_INTERVIEW.search(core) else "clarification"
 
 
 def classify(utterance: str, *, stage: str = "question") -> tuple[TurnKind, str]:
@@ -383,6 +419,10 @@ def classify(utterance: str, *, stage: str = "question") -> tuple[TurnKind, str]
     content_words = sum(s.words for s in content)
     kinds = {s.kind for s in sentences if s.kind is not None}
     requests = kinds - {"non_answer"}
+    asked = {s.asked for s in content if s.asked is not None}
+    if stage == "question" and not requests and asked and all(s.asked for s in content):
+        kind = "question_for_interviewer" if "question_for_interviewer" in asked else "clarification"
+        return kind, f"a question to the interviewer ({kind.replace('_', ' ')}) and nothing else"
     if stage == "closing":
         for kind in ("wants_to_stop", "repeat_request", "question_for_interviewer"):
             if kind in kinds:

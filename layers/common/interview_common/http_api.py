@@ -104,12 +104,13 @@ def _check_body_size(app: APIGatewayHttpResolver, limit: int) -> None:
         raise PayloadTooLarge(f"the request body must be at most {limit} bytes")
 
 
-def _route_body_caps(caps: Mapping[str, int]) -> Middleware:
-    """The body cap, raised for the paths in `caps` (never below the general MAX_BODY_BYTES)."""
+def _route_body_caps(caps: Mapping[str, int], default: int | None = None) -> Middleware:
+    """The body cap, raised for the paths in `caps`, or for every path to `default` (never below the
+    general MAX_BODY_BYTES)."""
 
     def _require_route_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
         general = get_settings().max_body_bytes
-        _check_body_size(app, max(caps.get(app.current_event.path, general), general))
+        _check_body_size(app, max(caps.get(app.current_event.path, default or general), general))
         return next_middleware(app)
 
     return _require_route_body_cap
@@ -164,15 +165,21 @@ def is_authenticated(app: APIGatewayHttpResolver) -> bool:
 
 
 def build_resolver(
-    *, authenticate: bool = True, public_status: bool = False, body_caps: Mapping[str, int] | None = None
+    *,
+    authenticate: bool = True,
+    public_status: bool = False,
+    body_caps: Mapping[str, int] | None = None,
+    body_cap: int | None = None,
 ) -> APIGatewayHttpResolver:
     """A resolver with validation, CORS, the body cap, auth and the error mapping every route shares.
 
-    `body_caps` raises the body cap for some paths (bytes by path), for routes whose callers
-    legitimately send more than MAX_BODY_BYTES.
+    `body_caps` raises the body cap for some paths (bytes by path), `body_cap` for every route of the
+    resolver (paths with parameters), for routes whose callers legitimately send more than MAX_BODY_BYTES.
     """
     app = APIGatewayHttpResolver(cors=_cors(), enable_validation=True, strip_prefixes=None)
-    middlewares: list[Middleware] = [_route_body_caps(body_caps) if body_caps else _require_body_cap]
+    middlewares: list[Middleware] = [
+        _route_body_caps(body_caps or {}, body_cap) if body_caps or body_cap else _require_body_cap
+    ]
     if public_status:
         middlewares.append(api_key_unless_public_status)
     elif authenticate:

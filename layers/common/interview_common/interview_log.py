@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from interview_common.aws_clients import client
+from interview_common.job_profiles import JobProfileRepository
 from interview_common.models.assessment import InterviewReport, ReportItem
 from interview_common.models.items import REPORT_SK, TURN_PREFIX, job_pk, room_pk
-from interview_common.models.job_profile import DEFAULT_PROFILE, PROFILE_SK, JobProfile
+from interview_common.models.job_profile import PROFILE_SK, JobProfile
 from interview_common.models.turn import TurnItem
 from interview_common.store import from_attribute_values, to_attribute_values
 
@@ -30,12 +31,14 @@ class InterviewLog:
         item = response.get("Item")
         return JobProfile.from_item(from_attribute_values(item)) if item else None
 
-    def job_profile_or_default(self, job_id: str) -> tuple[JobProfile, bool]:
-        """The job's profile, or the built-in default (second value False) when the job has none."""
-        profile = self.get_job_profile(job_id)
-        if profile is None:
-            return DEFAULT_PROFILE.model_copy(update={"job_id": job_id}), False
-        return profile, True
+    def job_profile_or_default(self, job_id: str, version: int | None = None) -> tuple[JobProfile, bool]:
+        """The job's profile, or the built-in default (second value False) when the job has none.
+
+        `version` is the one the interview recorded when it started (its META's `profile_version`; 0 for
+        the default); None reads the job's current profile (its current version, else the legacy item).
+        """
+        profile, source = JobProfileRepository(self.table_name, self._dynamodb).for_interview(job_id, version)
+        return profile, source != "default"
 
     def put_job_profile(self, profile: JobProfile) -> None:
         self._dynamodb.put_item(TableName=self.table_name, Item=to_attribute_values(profile.to_item()))

@@ -8,12 +8,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from interview_common import livekit_rooms
 from interview_common.clock import epoch_from_iso, expiry_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
 from interview_common.errors import Conflict, DomainError, LaunchFailed, TransitionRejected
+from interview_common.job_profiles import JobProfileRepository
 from interview_common.launcher import AgentLauncher, LaunchRequest
 from interview_common.lifecycle import ACTIVE_STATES, InterviewState
 from interview_common.models.api import StartInterviewRequest
@@ -46,8 +47,10 @@ def start_interview(
     store: InterviewStore,
     launcher: AgentLauncher,
     keys: LiveKitKeyPair,
+    profiles: JobProfileRepository | None = None,
 ) -> StartOutcome:
-    interview = _new_interview(request, settings)
+    profile_version = _profile_version(profiles, request.job_id) if profiles is not None else None
+    interview = _new_interview(request, settings, profile_version)
     recorded = store.create_interview(interview)
     if recorded is None:
         existing = _active_for_candidate(store, request)
@@ -123,7 +126,21 @@ def start_interview(
     return StartOutcome(interview, created=True, candidate_token=_candidate_token(interview, keys, settings))
 
 
-def _new_interview(request: StartInterviewRequest, settings: Settings) -> InterviewItem:
+def _profile_version(profiles: JobProfileRepository, job_id: str) -> int | None:
+    """The job profile version this interview keeps (0: the default), so a later edit never changes it.
+
+    None when it cannot be read now (the agent then reads the job's current profile, as before versions).
+    """
+    try:
+        return profiles.version_for_new_interview(job_id)
+    except (ClientError, BotoCoreError):
+        logger.warning("the job's profile version could not be read; the agent reads the current one")
+        return None
+
+
+def _new_interview(
+    request: StartInterviewRequest, settings: Settings, profile_version: int | None = None
+) -> InterviewItem:
     interview_id = new_interview_id()
     now = now_iso()
     return InterviewItem(
@@ -137,6 +154,7 @@ def _new_interview(request: StartInterviewRequest, settings: Settings) -> Interv
         role_type=request.role_type,
         language=request.language,
         metadata=request.metadata,
+        profile_version=profile_version,
         state=InterviewState.REQUESTED,
         created_at=now,
         updated_at=now,

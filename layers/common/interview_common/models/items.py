@@ -69,6 +69,9 @@ class InterviewItem(TableItem):
     # POST /end-interview: when it was asked (the agent checks it with each heartbeat) and how it ended.
     end_requested_at: str | None = None
     end_reason: str | None = None
+    # The job profile version the interview started with (job_profiles: 0 = the built-in default;
+    # None = not recorded, for interviews started before versions: the agent reads the job's current one).
+    profile_version: int | None = None
     version: int = 1
     expires_at: int
 
