@@ -18,8 +18,9 @@ A persona file is JSON (or YAML when PyYAML is installed). Question numbers are 
 - `leave_on` / `rejoin_after`: leaves when asked that question; comes back after so many seconds (null:
   never) and answers when the question is asked again.
 - `turns`: a scripted sequence of turns for a question, said one per time the agent listens, in order
-  (null: stays silent that time), e.g. `{"2": ["Sorry, could you repeat the question?", "In my last
-  role I ..."]}`; once the sequence is used up, later listens on that question get the follow-up answers.
+  (null: stays silent that time; `{"say": "...", "think_seconds": 20}`: with its own thinking time), e.g.
+  `{"2": ["Sorry, could you repeat the question?", "In my last role I ..."]}`; once the sequence is used
+  up, later listens on that question get the follow-up answers.
   A question without `turns` is answered as above (`answers`, then `follow_up_answers`).
 - `closing_questions`: asked in order when the interviewer invites questions at the end; then
   `no_more_questions` (by default "No, thank you, that's all from me.").
@@ -53,6 +54,18 @@ PACKAGED_PERSONAS = (
 NO_MORE_QUESTIONS = "No, thank you, that's all from me."
 
 
+class ScriptedTurn(BaseModel):
+    """One scripted turn with its own thinking time (`say` null: stays silent this time)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    say: str | None = None
+    think_seconds: float | None = Field(default=None, ge=0)
+
+
+Turn = str | ScriptedTurn | None
+
+
 class Persona(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -69,7 +82,7 @@ class Persona(BaseModel):
     hesitant_on: list[int] = Field(default_factory=list)
     leave_on: int | None = Field(default=None, ge=1)
     rejoin_after: float | None = Field(default=None, ge=0)
-    turns: dict[int, list[str | None]] = Field(default_factory=dict)
+    turns: dict[int, list[Turn]] = Field(default_factory=dict)
     closing_questions: list[str] = Field(default_factory=list, max_length=10)
     no_more_questions: str = NO_MORE_QUESTIONS
 
@@ -82,7 +95,7 @@ class Persona(BaseModel):
 
     @field_validator("turns")
     @classmethod
-    def _scripted_questions(cls, value: dict[int, list[str | None]]) -> dict[int, list[str | None]]:
+    def _scripted_questions(cls, value: dict[int, list[Turn]]) -> dict[int, list[Turn]]:
         if any(number < 1 for number in value):
             raise ValueError("question numbers are 1-based")
         if any(not script for script in value.values()):
@@ -195,13 +208,18 @@ class SimulatedCandidate:
         self._answered[number] = answered + 1
         return [Answer(text=self._text(number, follow_up=answered > 0), after=persona.think_seconds)]
 
-    def _scripted_turn(self, number: int, script: list[str | None]) -> list[CandidateAction]:
+    def _scripted_turn(self, number: int, script: list[Turn]) -> list[CandidateAction]:
         used = self._scripted.get(number, 0)
         self._scripted[number] = used + 1
-        if used < len(script):
-            said = script[used]
-            return [] if said is None else [Answer(text=said, after=self.persona.think_seconds)]
-        return [Answer(text=self._text(number, follow_up=True), after=self.persona.think_seconds)]
+        think = self.persona.think_seconds
+        if used >= len(script):
+            return [Answer(text=self._text(number, follow_up=True), after=think)]
+        turn = script[used]
+        if isinstance(turn, ScriptedTurn):
+            if turn.think_seconds is not None:
+                think = turn.think_seconds
+            turn = turn.say
+        return [] if turn is None else [Answer(text=turn, after=think)]
 
     def _text(self, number: int, *, follow_up: bool) -> str:
         persona = self.persona

@@ -32,7 +32,7 @@ from typing import Literal, Protocol
 
 from interview_common.models.candidate_question import CandidateQuestion
 from interview_common.models.job_profile import JobProfile, Question
-from interview_common.models.turn import Exchange, ExchangeKind, TurnItem
+from interview_common.models.turn import Exchange, ExchangeKind, TurnItem, TurnKind
 
 from interviewer.phrases import Phrases, language_name
 from interviewer.ports import TurnContext, TurnReading
@@ -297,14 +297,19 @@ class QuestionTurn:
         self._counts["replies"] += 1
         reading = await self._interviewer.understand(self._context(confirmation), confirmation.answer)
         stop = reading.kind == "wants_to_stop" or confirms(confirmation.answer)
-        # A "yes" to "would you like to end the interview now?" is the wish to stop, never an answer.
-        confirmation = confirmation.model_copy(
-            update={"reply_kind": "wants_to_stop" if stop else reading.kind}
-        )
+        declined = not stop and declines(confirmation.answer)
+        # "Yes" to "would you like to end the interview now?" is the wish to stop, and "no, let's go on" is
+        # no answer to the question: neither is ever part of the answer assessed.
+        kind: TurnKind = reading.kind
+        if stop:
+            kind = "wants_to_stop"
+        elif declined and kind == "answer":
+            kind = "non_answer"
+        confirmation = confirmation.model_copy(update={"reply_kind": kind})
         await self._interviewer.record(self._turn, confirmation)
         if stop:
             raise Interrupted("candidate_ended")
-        if reading.kind == "answer" and not declines(confirmation.answer or ""):
+        if kind == "answer":
             return await self._act(reading, confirmation, revisit=revisit)  # they went on and answered
         return await self._ask("repeat", self._phrases.carrying_on(self._question.text), show=True)
 
