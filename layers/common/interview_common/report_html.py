@@ -71,6 +71,17 @@ SPEAKERS = {
     "prompt": "Interviewer",
     "repeat": "Interviewer",
 }
+# What a candidate's line was when it was not an answer (shown in the transcript; never assessed).
+REPLY_LABELS = {
+    "repeat_request": "asked to hear the question again",
+    "clarification": "asked what the question means",
+    "skip_request": "asked to skip the question",
+    "needs_moment": "asked for a moment",
+    "question_for_interviewer": "a question for the interviewer",
+    "non_answer": "no answer of substance",
+    "other_language": "in another language",
+    "wants_to_stop": "asked to stop",
+}
 MAX_EVIDENCE_PER_COMPETENCY = 4
 
 PAGE = Template(
@@ -223,6 +234,8 @@ def render_report_html(record: InterviewRecordResponse) -> str:
         parts.append(_summary(report))
         parts.append(_competencies(report))
         parts.append(_steering(report))
+        parts.append(_not_answered(report, record.turns))
+        parts.append(_candidate_questions(report))
     parts.append(_answers(record.turns, names))
     parts.append(_transcript(record.turns))
     parts.append(_footer(record))
@@ -322,6 +335,53 @@ def _not_used(assessment: AnswerAssessment) -> str:
             f"{change.to_level} ({e(change.competency_id.replace('_', ' '))}): {e(change.reason)}</p>"
         )
     return "".join(parts)
+
+
+def _not_answered(report: InterviewReport, turns: list[RecordedTurn]) -> str:
+    """Questions skipped at the candidate's request, and questions left without an answer: neither scored."""
+    texts = {turn.question_id: f"Question {turn.index}. {turn.question}" for turn in turns}
+    rows = [(qid, "Skipped at the candidate's request") for qid in report.skipped_questions]
+    rows += [(qid, "No answer (left unanswered)") for qid in report.unanswered_questions]
+    if not rows:
+        return ""
+    items = "".join(f"<li><strong>{e(why)}:</strong> {e(texts.get(qid, qid))}</li>" for qid, why in rows)
+    return (
+        '<section aria-labelledby="not-answered"><h2 id="not-answered">Skipped and unanswered questions</h2>'
+        '<p class="muted small">These questions were not assessed and do not count as answered; they do not '
+        "lower any score on their own (a competency no answer covered is shown as not assessed).</p>"
+        f'<ul class="plain">{items}</ul></section>'
+    )
+
+
+def _candidate_questions(report: InterviewReport) -> str:
+    """The candidate's own questions and what the interviewer said back, for the hiring team."""
+    if not report.candidate_questions:
+        return ""
+    said = {
+        "profile": "Answered from the job's own information",
+        "passed_on": "Passed on to the hiring team: please get back to the candidate",
+        "not_reached": "Not answered: the interview ended first; please get back to the candidate",
+    }
+    items = []
+    for asked in report.candidate_questions:
+        moment = (
+            f"while question {asked.question_number} was open"
+            if asked.asked_during == "questions" and asked.question_number
+            else "at the end of the interview"
+        )
+        reply = f"<p><strong>Said back:</strong> {e(asked.said_back)}</p>" if asked.said_back else ""
+        items.append(
+            f"<li><blockquote>&ldquo;{e(asked.question)}&rdquo;</blockquote>"
+            f'<p class="muted small">Asked {e(moment)}. {e(said.get(asked.source, asked.source))}.</p>'
+            f"{reply}</li>"
+        )
+    return (
+        '<section aria-labelledby="candidate-questions"><h2 id="candidate-questions">'
+        "The candidate&rsquo;s questions</h2>"
+        '<p class="muted small">Questions the candidate asked the interviewer. They are not part of any '
+        "answer and are never scored.</p>"
+        f'<ul class="plain">{"".join(items)}</ul></section>'
+    )
 
 
 def _no_report(record: InterviewRecordResponse) -> str:
@@ -431,7 +491,9 @@ def _answers(turns: list[RecordedTurn], names: dict[str, str]) -> str:
     articles = []
     for turn in turns:
         assessment = turn.assessment
-        if assessment is None:
+        if assessment is None and turn.status == "skipped":
+            body = '<p class="muted">Skipped at the candidate&rsquo;s request; not assessed.</p>'
+        elif assessment is None:
             body = f'<p class="muted">Not assessed ({e(turn.status)}).</p>'
         else:
             note = f'<p class="muted small">{e(assessment.note)}</p>' if assessment.note else ""
@@ -471,11 +533,14 @@ def _transcript(turns: list[RecordedTurn]) -> str:
                 f"<p>{e(exchange.prompt)}</p></div>"
             )
             if exchange.answer:
+                kind = REPLY_LABELS.get(exchange.reply_kind or "answer", "")
+                label = f'<span class="when">{e(kind)}</span>' if kind else ""
                 lines.append(
                     f'<div class="line candidate"><div class="who">Candidate<span class="when">'
-                    f"{e(clock_time(exchange.answer_started_at or exchange.answer_ended_at))}</span></div>"
-                    f"<p>{e(exchange.answer)}</p></div>"
+                    f"{e(clock_time(exchange.answer_started_at or exchange.answer_ended_at))}</span>"
+                    f"{label}</div><p>{e(exchange.answer)}</p></div>"
                 )
+
             else:
                 lines.append(
                     '<div class="line candidate"><div class="who">Candidate</div>'

@@ -9,6 +9,8 @@ and what the report says.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -18,9 +20,11 @@ from interviewer.brains.offline import OfflineBrain
 from interviewer.clock import VirtualClock
 from interviewer.phrases import Phrases
 from interviewer.ports import TurnContext
-from interviewer.simulated_candidate import NO_MORE_QUESTIONS, Persona, ScriptedTurn
+from interviewer.simulated_candidate import NO_MORE_QUESTIONS, Persona, ScriptedTurn, load_persona
 
-from tests.integration.agent.conftest import TEST_TIMEOUTS, Harness, HarnessFactory, question
+from tests.conftest import Api
+from tests.integration.agent.conftest import ROOM, TEST_TIMEOUTS, Harness, HarnessFactory, question
+from tests.integration.agent.test_candidate_data_lifecycle import report_page
 from tests.integration.agent.test_conductor import ANSWER_1, ANSWER_2
 
 PHRASES = Phrases()
@@ -498,3 +502,54 @@ async def test_question_messages_follow_the_conversation(make_harness: HarnessFa
     # Then the status routes showed question 2 as the current question
     assert during[0].current_question == Q2
     assert shown(harness, 2) == [Q2, Q2]
+
+
+async def test_the_report_lists_skipped_and_unanswered_questions_and_the_candidates_questions(
+    make_harness: HarnessFactory,
+) -> None:
+    # Given the packaged "curious" candidate (asks for a repeat, a clarification, skips question 3 and
+    # asks about the team at the end) and one more who has nothing to say to question 4
+    curious = load_persona("curious")
+    persona = curious.model_copy(
+        update={"turns": {**curious.turns, 4: ["I don't know.", "Sorry, no idea.", "I really don't know."]}}
+    )
+    harness = make_harness(persona)
+
+    # When the interview runs and the hiring team opens GET /interviews/{room}/report.html and the record
+    outcome = await harness.run()
+    page = report_page()
+    status, record, _ = Api("interview_record").call(
+        "GET",
+        f"/interviews/{ROOM}",
+        path_parameters={"roomName": ROOM},
+        route_key="GET /interviews/{roomName}",
+    )
+
+    # Then the interview completed with 3 of 5 answered
+    assert (outcome.state, outcome.questions_answered) == (InterviewState.COMPLETED, 3)
+    # And the page lists the skipped and the unanswered question, and the candidate's question with what
+    # was said back, in its own section for the hiring team
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "Skipped and unanswered questions" in text
+    assert f"Skipped at the candidate's request: Question 3. {DEFAULT_PROFILE.questions[2].text}" in text
+    assert f"No answer (left unanswered): Question 4. {DEFAULT_PROFILE.questions[3].text}" in text
+    assert "The candidate’s questions" in text
+    assert "“What does the team work on day to day?”" in text
+    assert "Passed on to the hiring team: please get back to the candidate" in text
+    assert f"Said back: {PHRASES.pass_on}" in text
+    # And the transcript says which lines were not answers
+    assert "asked to hear the question again" in text
+    assert "asked what the question means" in text
+    # And the record carries each exchange's reply kind
+    assert status == 200
+    first = record["turns"][0]["exchanges"]
+    assert [exchange["replyKind"] for exchange in first] == ["repeat_request", "answer"]
+    assert [turn["status"] for turn in record["turns"]] == [
+        "answered",
+        "answered",
+        "skipped",
+        "unanswered",
+        "answered",
+    ]
+    assert record["report"]["skipped_questions"] == ["q3"]
+    assert record["report"]["unanswered_questions"] == ["q4"]

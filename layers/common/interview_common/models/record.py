@@ -53,6 +53,8 @@ class RecordedExchange(CamelModel):
     prompt: str
     asked_at: str
     answer: str | None = None
+    # What the candidate's reply was (answer, repeat_request, ...); None in older records: an answer.
+    reply_kind: str | None = None
     answer_started_at: str | None = None
     answer_ended_at: str | None = None
     response_latency_ms: int | None = None
