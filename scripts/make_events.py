@@ -308,6 +308,120 @@ def delete_candidate() -> dict[str, Any]:
     )
 
 
+# ----------------------------------------------------------------------------------------- hiring team
+
+SAMPLE_PROFILE: dict[str, Any] = {
+    "title": "Backend Engineer",
+    "rubric_version": "backend-2026.1",
+    "competencies": [
+        {
+            "id": "system_design",
+            "name": "System design",
+            "description": "Designs services that hold up under load and failure.",
+            "weight": 2,
+            "indicators": ["queue", "cache", "latency", "trade-off"],
+            "levels": [
+                {"level": 1, "description": "No design described."},
+                {"level": 3, "description": "A workable design with some reasoning about load or failure."},
+                {"level": 5, "description": "Explicit trade-offs, failure modes and measured results."},
+            ],
+        }
+    ],
+    "questions": [
+        {
+            "id": "design",
+            "text": "Tell me about a service you designed that had to handle a lot of traffic.",
+            "competencies": ["system_design"],
+            "probes": [{"text": "What did you measure to know it worked?", "missing": "result"}],
+        }
+    ],
+    "about": "The team runs the payments API.",
+}
+
+
+@sample("job_profile_put.json", "JobProfileFunction")
+def job_profile_put() -> dict[str, Any]:
+    # Saves the job's profile as a new version (its rubric version becomes backend-2026.1-v<n>).
+    return http_sample(
+        "job-profile-put",
+        "PUT",
+        f"/jobs/{SAMPLE_JOB}/profile",
+        body=SAMPLE_PROFILE,
+        path_parameters={"jobId": SAMPLE_JOB},
+        route_key="PUT /jobs/{jobId}/profile",
+    )
+
+
+@sample("job_profile_get.json", "JobProfileFunction")
+def job_profile_get() -> dict[str, Any]:
+    # The profile new interviews of the job get (the built-in default, marked so, when it has none).
+    return http_sample(
+        "job-profile-get",
+        "GET",
+        f"/jobs/{SAMPLE_JOB}/profile",
+        path_parameters={"jobId": SAMPLE_JOB},
+        route_key="GET /jobs/{jobId}/profile",
+    )
+
+
+@sample("job_profile_versions.json", "JobProfileFunction")
+def job_profile_versions() -> dict[str, Any]:
+    return http_sample(
+        "job-profile-versions",
+        "GET",
+        f"/jobs/{SAMPLE_JOB}/profile/versions",
+        path_parameters={"jobId": SAMPLE_JOB},
+        route_key="GET /jobs/{jobId}/profile/versions",
+    )
+
+
+@sample("job_profile_retire.json", "JobProfileFunction")
+def job_profile_retire() -> dict[str, Any]:
+    # Retires the job's profile (404 when it has none): new interviews get the default again.
+    return http_sample(
+        "job-profile-retire",
+        "DELETE",
+        f"/jobs/{SAMPLE_JOB}/profile",
+        path_parameters={"jobId": SAMPLE_JOB},
+        route_key="DELETE /jobs/{jobId}/profile",
+    )
+
+
+@sample("job_profile_draft.json", "JobProfileDraftFunction")
+def job_profile_draft() -> dict[str, Any]:
+    return http_sample(
+        "job-profile-draft",
+        "POST",
+        f"/jobs/{SAMPLE_JOB}/profile/draft",
+        body={
+            "title": "Backend Engineer",
+            "description": "Design scalable backend services and APIs on AWS, review code and mentor two "
+            "engineers; work with product stakeholders.",
+        },
+        path_parameters={"jobId": SAMPLE_JOB},
+        route_key="POST /jobs/{jobId}/profile/draft",
+    )
+
+
+@sample("job_interviews.json", "JobInterviewsFunction")
+def job_interviews() -> dict[str, Any]:
+    # The job's completed interviews nobody has decided on yet, newest first, 20 a page.
+    return http_sample(
+        "job-interviews",
+        "GET",
+        f"/jobs/{SAMPLE_JOB}/interviews",
+        query={"state": "completed", "decision": "none", "limit": "20"},
+        path_parameters={"jobId": SAMPLE_JOB},
+        route_key="GET /jobs/{jobId}/interviews",
+    )
+
+
+@sample("review_page.json", "ReviewPageFunction")
+def review_page() -> dict[str, Any]:
+    # The review page itself: public (it holds no key; the person enters it in the page).
+    return http_sample("review-page", "GET", "/review", route_key="GET /review", auth=False)
+
+
 # ----------------------------------------------------------------------------------------- env.json
 
 

@@ -39,6 +39,12 @@ EXPECTED_STATUS = {
     "health.json": 200,
     "candidate_details.json": 200,
     "candidate_joined.json": 200,
+    # The hiring team's side
+    "job_profile_put.json": 200,
+    "job_profile_get.json": 200,
+    "job_profile_versions.json": 200,
+    "job_profile_draft.json": 200,
+    "job_interviews.json": 200,
 }
 
 
