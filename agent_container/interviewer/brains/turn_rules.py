@@ -95,7 +95,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"^(?:the )?next (?:question|one)(?:,? please)?\s*$",
         r"\b(?:go|move) on to the next\b",
         r"\bleave (?:this|that|it)(?: one)? (?:for now|for later|aside|out)\b",
-        r"^(?:i(?:'ll| will)? )?pass(?: on (?:this|that|it)(?: one)?)?(?: please| for now)?\s*$",
+        r"^(?:i(?:'ll| will)? )?pass(?: on (?:this|that|it)(?: one)?)?(?:,? (?:please|for now|sorry"
+        r"|thanks|thank"
+        r" you))*\s*$",
         r"\bi(?:'m| am) not (?:comfortable|willing|going to|gonna) (?:answering|answer|talking"
         r"|sharing|discussing|go into)\b",
         r"\bi(?:'d| would) rather not\s*$",
@@ -183,6 +185,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\bi (?:have|had|got) a question (?:for you|about (?:the|this) (?:role|job|position|team"
         r"|company|process))\b",
         r"\b(?:are|were) you (?:a|an) (?:bot|robot|ai|machine|computer|human|real person|person)\b",
+        r"\b(?:am i|are we) (?:talking|speaking) (?:to|with) (?:a|an) (?:bot|robot|ai|machine|computer"
+        r"|human|real"
+        r" person|person)\b",
         r"\bis this (?:being )?(?:recorded|an ai|a bot|automated|live)\b",
         r"\bhow (?:many|much) (?:more )?(?:questions|time)\b",
         r"\bhow long (?:is|will|does) (?:this|the interview|it)\b",
@@ -297,10 +302,12 @@ _SELF_QUESTION = re.compile(
 )
 # What a question to the interviewer is about (the interview itself, the role, the company).
 _ABOUT_THE_INTERVIEW = re.compile(
-    r"\b(?:are you|were you|is this|interview|interviewer|feedback|recorded|recording|longer|how long|"
+    r"\b(?:are you|were you|is this|am i talking|bot|robot|ai|interview|interviewer|feedback|recorded"
+    r"|recording|longer|how long|"
     r"questions left|team|company|role|position|job|salary|pay|office|remote|hybrid|onboarding|"
     r"benefits|hours|manager|next steps?|hear back|the process|lisbon|start date|when would i start)\b"
 )
+_AFFIRMATIVE = re.compile(r"\b(?:yes|yeah|yep|yup|definitely|absolutely|of course|certainly)\b")
 # A question put as a statement: "I was wondering what the salary range is."
 _INDIRECT = re.compile(
     r"\b(?:i was wondering|i wonder|i'd like to know|i would like to know|i'm curious|i am curious|i wanted"
@@ -356,10 +363,15 @@ def _matched(sentence: str) -> str:
 def is_filler(sentence: str) -> bool:
     core = _core(sentence)
     if not core:
-        return True
+        return not is_affirmative(sentence)
     if _CHECK_IN.match(core):
         return True
-    return all(word in _FILLER_WORDS for word in word_list(core))
+    return all(word in _FILLER_WORDS for word in word_list(core)) and not is_affirmative(core)
+
+
+def is_affirmative(sentence: str) -> bool:
+    """A bare "yes" (an answer to a yes/no question, not a filler)."""
+    return bool(_AFFIRMATIVE.search(sentence))
 
 
 def is_question(sentence: str) -> bool:
@@ -395,7 +407,8 @@ def read_sentences(utterance: str, *, stage: str) -> list[SentenceReading]:
         kind = request_kind(text, stage=stage)
         filler = kind is None and is_filler(text)
         asked = question_kind(text) if kind is None and not filler else None
-        readings.append(SentenceReading(text, kind, filler, len(word_list(_core(text))), asked))
+        size = len(word_list(_core(text))) or (1 if not filler and is_affirmative(text) else 0)
+        readings.append(SentenceReading(text, kind, filler, size, asked))
     return readings
 
 
@@ -525,6 +538,7 @@ _SYNONYMS = {
     "money": "pay",
     "bonus": "pay",
     "remote": "remote",
+    "remotely": "remote",
     "home": "remote",
     "hybrid": "remote",
     "office": "remote",
