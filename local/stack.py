@@ -293,6 +293,8 @@ class LocalStack:
                 "POWERTOOLS_METRICS_DISABLED": "true",
                 "AGENT_LAUNCHER": "process",
                 "ALLOWED_ORIGINS": DEV_ALLOWED_ORIGINS,
+                # A candidate's page may call its own room's routes with its LiveKit token (docs/frontend.md).
+                "BROWSER_ACCESS": "true",
                 "PUBLIC_API_URL": self.api_url,
                 "ECS_CLUSTER": LOCAL_CLUSTER_ARN,
                 "ECS_TASK_DEFINITION": LOCAL_TASK_DEFINITION_ARN,

@@ -8,20 +8,22 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
-from interview_common.http_api import build_resolver, is_authenticated, json_response
+from interview_common.http_api import build_resolver, is_authenticated, json_response, require_room_access
 from interview_common.logic.room_status import agent_status
 from interview_common.models.api import AgentStatusResponse
 from interview_common.models.identifiers import ROOM_NAME_PATTERN
 from interview_common.observability import logger, metrics, tracer
 from interview_common.settings import get_settings
 
-app = build_resolver(public_status=True)
+# The backend key; a candidate token for this room (BROWSER_ACCESS); nobody (ALLOW_ANONYMOUS_STATUS).
+app = build_resolver(public_status=True, browser_access=True)
 
 RoomQuery = Annotated[str, Query(pattern=ROOM_NAME_PATTERN, max_length=128)]
 RoomPath = Annotated[str, Path(pattern=ROOM_NAME_PATTERN, max_length=128)]
 
 
 def _status(room_name: str) -> Response[AgentStatusResponse]:
+    require_room_access(app, room_name)
     settings = get_settings()
     body = agent_status(
         wiring.store(),

@@ -8,18 +8,20 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
-from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response
+from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response, require_room_access
 from interview_common.logic.candidate_details import keep_candidate_details
 from interview_common.models.api import CandidateDetailsRequest, CandidateDetailsResponse
 from interview_common.observability import logger, metrics, tracer
 from interview_common.settings import get_settings
 
-app = build_resolver(body_caps={"/agent/candidate-details": LARGE_BODY_BYTES})
+# The backend key, or (BROWSER_ACCESS) a candidate token for the room posted about.
+app = build_resolver(body_caps={"/agent/candidate-details": LARGE_BODY_BYTES}, browser_access=True)
 
 
 @app.post("/agent/candidate-details")
 @tracer.capture_method
 def handle_candidate_details(request: CandidateDetailsRequest) -> Response[CandidateDetailsResponse]:
+    require_room_access(app, request.room_name)
     body = keep_candidate_details(
         request, settings=get_settings(), store=wiring.store(), contexts=wiring.context_store()
     )

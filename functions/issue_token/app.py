@@ -5,18 +5,23 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
 from interview_common.credentials import livekit_key_pair
-from interview_common.http_api import build_resolver, json_response
+from interview_common.http_api import browser_caller, build_resolver, json_response
 from interview_common.logic.issue_token import issue_token
 from interview_common.models.api import TokenRequest, TokenResponse
 from interview_common.observability import logger, metrics, tracer
 from interview_common.settings import get_settings
 
-app = build_resolver()
+# The backend key, or (BROWSER_ACCESS) the candidate's own token, refreshed for its room and identity only.
+app = build_resolver(browser_access=True)
 
 
 @app.post("/token")
 @tracer.capture_method
 def handle_token(request: TokenRequest) -> Response[TokenResponse]:
+    caller = browser_caller(app)
+    if caller is not None:
+        caller.require_room(request.room)
+        caller.require_identity(request.identity)
     settings = get_settings()
     body = issue_token(request, settings=settings, store=wiring.store(), keys=livekit_key_pair(settings))
     return json_response(200, body)

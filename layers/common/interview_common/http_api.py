@@ -23,13 +23,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from interview_common.aws_clients import is_retriable
-from interview_common.credentials import backend_api_key
+from interview_common.browser_access import BrowserCaller, looks_like_token, verify_candidate_token
+from interview_common.credentials import backend_api_key, livekit_key_pair
 from interview_common.errors import DomainError, PayloadTooLarge, Unauthorized
 from interview_common.models.api import ErrorDetail, ErrorResponse
 from interview_common.observability import logger
 from interview_common.settings import get_settings
 
 AUTHENTICATED_CONTEXT_KEY = "authenticated"
+BROWSER_CALLER_CONTEXT_KEY = "browser_caller"
 RETRY_AFTER_SECONDS = 2
 # Larger bodies some of the seed's routes send (its whole candidate record, prompt templates included).
 LARGE_BODY_BYTES = 64 * 1024
@@ -136,32 +138,58 @@ def _is_preflight(app: APIGatewayHttpResolver) -> bool:
     return app.current_event.http_method.upper() == "OPTIONS"
 
 
-def require_api_key(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
-    if _is_preflight(app):
-        return next_middleware(app)
+def _authenticate(app: APIGatewayHttpResolver, *, browser: bool, anonymous: bool) -> None:
+    """Who is calling: the backend (its API key), a candidate's browser (its LiveKit token, on the routes
+    that allow it when BROWSER_ACCESS is on), or nobody (status routes, when ALLOW_ANONYMOUS_STATUS is on).
+    Anything else is a 401."""
+    settings = get_settings()
     presented = _bearer(app)
-    if presented is None or not _is_valid_key(presented):
+    if presented is None:
+        if anonymous and settings.allow_anonymous_status:
+            app.append_context(**{AUTHENTICATED_CONTEXT_KEY: False, BROWSER_CALLER_CONTEXT_KEY: None})
+            return
         raise Unauthorized("a valid bearer token is required")
-    app.append_context(**{AUTHENTICATED_CONTEXT_KEY: True})
-    return next_middleware(app)
+    if _is_valid_key(presented):
+        app.append_context(**{AUTHENTICATED_CONTEXT_KEY: True, BROWSER_CALLER_CONTEXT_KEY: None})
+        return
+    if browser and settings.browser_access and looks_like_token(presented):
+        caller = verify_candidate_token(presented, livekit_key_pair(settings))
+        app.append_context(**{AUTHENTICATED_CONTEXT_KEY: False, BROWSER_CALLER_CONTEXT_KEY: caller})
+        return
+    raise Unauthorized("a valid bearer token is required")
 
 
-def api_key_unless_public_status(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
-    """Status routes: anonymous callers are let in when the deployment allows it (they see less)."""
-    if _is_preflight(app):
+def _auth(*, browser: bool, anonymous: bool) -> Middleware:
+    def _require_auth(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+        if not _is_preflight(app):
+            _authenticate(app, browser=browser, anonymous=anonymous)
         return next_middleware(app)
-    presented = _bearer(app)
-    if presented is None and get_settings().allow_anonymous_status:
-        app.append_context(**{AUTHENTICATED_CONTEXT_KEY: False})
-        return next_middleware(app)
-    if presented is None or not _is_valid_key(presented):
-        raise Unauthorized("a valid bearer token is required")
-    app.append_context(**{AUTHENTICATED_CONTEXT_KEY: True})
-    return next_middleware(app)
+
+    return _require_auth
+
+
+# The backend's key on every route; the routes below add what their callers may also present.
+require_api_key = _auth(browser=False, anonymous=False)
+# Status routes: anonymous callers are let in when the deployment allows it (they see less).
+api_key_unless_public_status = _auth(browser=False, anonymous=True)
 
 
 def is_authenticated(app: APIGatewayHttpResolver) -> bool:
+    """Whether the backend itself is calling (its API key): only it sees names, emails and metadata."""
     return bool(app.context.get(AUTHENTICATED_CONTEXT_KEY, False))
+
+
+def browser_caller(app: APIGatewayHttpResolver) -> BrowserCaller | None:
+    """The candidate's browser calling with its LiveKit token, if that is who calls."""
+    caller = app.context.get(BROWSER_CALLER_CONTEXT_KEY)
+    return caller if isinstance(caller, BrowserCaller) else None
+
+
+def require_room_access(app: APIGatewayHttpResolver, room_name: str) -> None:
+    """A browser caller may only ask about the room its token is for (401 otherwise)."""
+    caller = browser_caller(app)
+    if caller is not None:
+        caller.require_room(room_name)
 
 
 def build_resolver(
@@ -170,8 +198,13 @@ def build_resolver(
     public_status: bool = False,
     body_caps: Mapping[str, int] | None = None,
     body_cap: int | None = None,
+    browser_access: bool = False,
 ) -> APIGatewayHttpResolver:
     """A resolver with validation, CORS, the body cap, auth and the error mapping every route shares.
+
+    `browser_access`: the routes also take a candidate's LiveKit token when the deployment's
+    BROWSER_ACCESS is on (browser_access.py); each such route checks the token's room with
+    `require_room_access` (and its identity where it names one).
 
     `body_caps` raises the body cap for some paths (bytes by path), `body_cap` for every route of the
     resolver (paths with parameters), for routes whose callers legitimately send more than MAX_BODY_BYTES.
@@ -180,8 +213,8 @@ def build_resolver(
     middlewares: list[Middleware] = [
         _route_body_caps(body_caps or {}, body_cap) if body_caps or body_cap else _require_body_cap
     ]
-    if public_status:
-        middlewares.append(api_key_unless_public_status)
+    if public_status or browser_access:
+        middlewares.append(_auth(browser=browser_access, anonymous=public_status))
     elif authenticate:
         middlewares.append(require_api_key)
     app.use(middlewares=middlewares)

@@ -32,6 +32,8 @@ class Settings(BaseModel):
     backend_api_key_secret_arn: str | None = Field(default=None, alias="BACKEND_API_KEY_SECRET_ARN")
 
     allow_anonymous_status: bool = Field(default=False, alias="ALLOW_ANONYMOUS_STATUS")
+    # A candidate's page may call its own room's routes with its LiveKit token (browser_access.py).
+    browser_access: bool = Field(default=False, alias="BROWSER_ACCESS")
     public_api_url: str | None = Field(default=None, alias="PUBLIC_API_URL")
     retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1, le=3650)
     candidate_token_ttl_seconds: int = Field(default=2 * 3600, alias="CANDIDATE_TOKEN_TTL_SECONDS", ge=60)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interview_common.clock import epoch_from_iso
-from interview_common.errors import NotFound
+from interview_common.errors import NotFound, Unauthorized
 from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, is_terminal, public_status
 from interview_common.models.api import (
     AgentStatusResponse,
@@ -29,8 +29,15 @@ def agent_status(
     return _agent_status_view(snapshot, include_personal, now_epoch, stale_after_seconds)
 
 
-def interview_status(store: InterviewStore, candidate_id: str) -> InterviewStatusResponse:
+def interview_status(
+    store: InterviewStore, candidate_id: str, *, only_room: str | None = None
+) -> InterviewStatusResponse:
+    """The candidate's latest interview. `only_room`: a browser caller's room (its LiveKit token); the
+    answer is given only when that is the room of the candidate's latest interview (401 otherwise, which
+    says nothing of whether the candidate exists)."""
     interview = store.latest_for_candidate(candidate_id)
+    if only_room is not None and (interview is None or interview.room_name != only_room):
+        raise Unauthorized("this token does not grant access to that candidate's interview")
     if interview is None:
         return InterviewStatusResponse(status="not_found")
     return InterviewStatusResponse(
