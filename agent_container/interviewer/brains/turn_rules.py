@@ -434,8 +434,10 @@ def classify(utterance: str, *, stage: str = "question") -> tuple[TurnKind, str]
     requests = kinds - {"non_answer"}
     asked = {s.asked for s in content if s.asked is not None}
     if stage == "question" and not requests and asked and all(s.asked for s in content):
-        kind = "question_for_interviewer" if "question_for_interviewer" in asked else "clarification"
-        return kind, f"a question to the interviewer ({kind.replace('_', ' ')}) and nothing else"
+        asked_kind: TurnKind = (
+            "question_for_interviewer" if "question_for_interviewer" in asked else "clarification"
+        )
+        return asked_kind, f"a question to the interviewer ({asked_kind.replace('_', ' ')}) and nothing else"
     if stage == "closing":
         for kind in ("wants_to_stop", "repeat_request", "question_for_interviewer"):
             if kind in kinds:

@@ -25,7 +25,7 @@ BENCH = Path(__file__).resolve().parents[3] / "bench" / "data" / "conversation_t
 async def read(
     text: str, *, question: Question = CONFLICT, stage: str = "question", profile: JobProfile | None = None
 ) -> TurnReading:
-    context = TurnContext(question=question, stage=stage)  # type: ignore[arg-type]
+    context = TurnContext(question=question, stage=stage)
     return await OfflineBrain().understand_turn(profile or DEFAULT_PROFILE, context, text)
 
 
