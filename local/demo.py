@@ -6,7 +6,11 @@ the frontend does, and lets the agent (simulated-room transport; offline brain, 
 OPENAI_API_KEY is set) interview a simulated candidate who plays a persona. Progress is shown as it
 happens; at the end the report is written as JSON and HTML under demo-output/.
 
-    python -m local.demo [--persona strong|weak|silent|leaves_early|no_show|injection|PATH] [--fast]
+    python -m local.demo [--persona NAME|PATH] [--fast]
+
+NAME is a packaged persona: strong, weak, silent, leaves_early, no_show, injection, curious (asks for a
+repeat and a clarification, skips a question, asks about the team at the end), unsure (needs a moment,
+draws a blank), asks_questions, other_language, stops_early; PATH a persona file (JSON/YAML).
 
 Exit status: 0 when the interview completed, 1 otherwise, 130 when interrupted.
 """
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import aiohttp
+from interviewer.simulated_candidate import PACKAGED_PERSONAS
 
 from local.candidate import RoomCandidate, RoomMessage
 from local.stack import DEV_BACKEND_API_KEY, LocalStack, StackOptions
@@ -100,9 +105,14 @@ class Progress:
         elif kind == "status":
             self.line(f"phase: {payload.get('phase')}")
         elif kind == "interview_completed":
+            others = [
+                f"question {response.get('question_number')} {response.get('status', '').replace('_', ' ')}"
+                for response in payload.get("responses", [])
+                if isinstance(response, dict) and response.get("status") != "answered"
+            ]
             self.line(
                 f"interview completed: {payload.get('total_responses')} of {payload.get('total_questions')} "
-                "questions answered"
+                "questions answered" + (f" ({', '.join(others)})" if others else "")
             )
 
     def candidate_action(self, what: str, detail: str) -> None:
@@ -231,7 +241,9 @@ async def run_interview(
 def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
     parser = argparse.ArgumentParser(description="Run one whole interview offline and write its report.")
     parser.add_argument(
-        "--persona", default="strong", help="packaged persona name or a persona file (JSON/YAML)"
+        "--persona",
+        default="strong",
+        help=f"packaged persona ({', '.join(PACKAGED_PERSONAS)}) or a persona file (JSON/YAML)",
     )
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument(

@@ -241,3 +241,84 @@ async def test_end_interview_reaches_the_agent_through_the_simulated_room(stack:
         record = (await client.get(f"/interviews/{room}", headers=AUTH)).json()
         assert record["interview"]["endReason"] == "end_requested"
         assert record["report"]["partial"] is True
+
+
+async def test_a_curious_candidate_is_understood_over_the_whole_stack(stack: StackProcess) -> None:
+    room = "e2e-curious"
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=10) as client:
+        # Given an interview started by the frontend, and a candidate who asks for question 1 again, asks
+        # what question 2 means, skips question 3 and asks about the team at the end
+        started = (await client.post("/start-interview", json=start_body(room), headers=AUTH)).json()
+        await poll_status(client, room, lambda s: s["agentConnected"], within=30)
+        heard: list[dict[str, Any]] = []
+        candidate = RoomCandidate(
+            started["url"],
+            started["token"],
+            load_persona("curious"),
+            time_scale=FAST,
+            on_message=lambda message: (
+                heard.append(message.payload) if message.topic == "interview" else None
+            ),
+        )
+
+        # When the interview runs to the end
+        assert await candidate.run(max_seconds=90) == "completed"
+        done = await poll_status(
+            client, room, lambda s: s["interview"]["state"] in {"completed", "abandoned", "failed"}, 30
+        )
+
+        # Then it completed, and the candidate heard the question again, a clarification, the skip agreed,
+        # and the invitation to ask questions with an answer to theirs
+        assert done["interview"]["state"] == "completed"
+        said = [m["text"] for m in heard if m.get("type") == "transcript" and m.get("speaker") == "agent"]
+        assert any(line.startswith("Of course. Here is the question again:") for line in said)
+        assert "Of course, let's move on." in said
+        assert any("do you have any questions about the role or the next steps?" in line for line in said)
+        assert any(line.startswith("I'll pass that on to the hiring team") for line in said)
+        (completed,) = [m for m in heard if m.get("type") == "interview_completed"]
+        assert [r["status"] for r in completed["responses"]] == [
+            "answered",
+            "answered",
+            "skipped",
+            "answered",
+            "answered",
+        ]
+
+        # And the record keeps each reply's kind, the skipped turn unassessed, and the candidate's question
+        record = (await client.get(f"/interviews/{room}", headers=AUTH)).json()
+        turns = record["turns"]
+        assert [e["replyKind"] for e in turns[0]["exchanges"]][:2] == ["repeat_request", "answer"]
+        assert [e["replyKind"] for e in turns[1]["exchanges"]][:2] == ["clarification", "answer"]
+        assert (turns[2]["status"], turns[2]["assessment"]) == ("skipped", None)
+        assert record["report"]["skipped_questions"] == ["q3"]
+        assert record["report"]["questions_answered"] == 4
+        asked = record["report"]["candidate_questions"]
+        assert [(q["question"], q["source"]) for q in asked] == [
+            ("What does the team work on day to day?", "passed_on")
+        ]
+        page = (await client.get(f"/interviews/{room}/report.html", headers=AUTH)).text
+        assert "Skipped and unanswered questions" in page
+        assert "What does the team work on day to day?" in page
+
+
+def test_make_demo_shows_a_curious_candidate_end_to_end(tmp_path: Path) -> None:
+    # When a newcomer runs `make demo DEMO_ARGS="--persona curious"` (fast)
+    result = subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-m", "local.demo", "--persona", "curious", "--fast", "--output-dir", str(tmp_path)],
+        cwd=REPO_ROOT,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    # Then the conversation shows the repeat, the clarification, the skip and the question at the end
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    shown = " ".join(result.stdout.split())
+    assert "Candidate : Sorry, could you repeat the question?" in shown
+    assert "Interviewer: Of course. Here is the question again:" in shown
+    assert "Candidate : Do you mean a problem at work" in shown
+    assert "Interviewer: Of course, let's move on." in shown
+    assert "do you have any questions about the role or the next steps?" in shown
+    assert "Candidate : What does the team work on day to day?" in shown
+    assert "interview completed: 4 of 5 questions answered (question 3 skipped)" in shown
