@@ -246,7 +246,8 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"|made|encountered|dealt)\b",
         r"\b(?:i'm|i am) not (?:really )?sure\b",
         r"^not (?:really )?sure\b",
-        r"\bi (?:have|got|'ve got) (?:nothing|no (?:idea|answer|example|experience))\b",
+        r"\bi (?:really |honestly |just |genuinely |simply )?(?:have|got|'ve got) (?:nothing|no"
+        r" (?:idea|answer|example|experience))\b",
         r"\bi (?:don'?t|do not) (?:really |actually |honestly )?have (?:one|any|anything|an example|a good"
         r" example|experience|a story|much)\b",
         r"\b(?:i'm|i am|i'm just) (?:drawing|going) (?:a )?blank\b",
