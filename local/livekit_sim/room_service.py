@@ -1,4 +1,11 @@
-"""LiveKit's RoomService over Twirp (protobuf over HTTP POST), served by aiohttp from a SimulatedLiveKit.
+"""LiveKit's RoomService over Twirp, served by aiohttp from a SimulatedLiveKit.
+
+Twirp speaks protobuf (`Content-Type: application/protobuf`, what the Python livekit-api sends) and JSON
+(`application/json`, what Node's livekit-server-sdk and curl send), as LiveKit's own server does: a JSON
+body is read with the protobuf JSON mapping (camelCase or the proto's own names, unknown fields
+ignored), and answered in JSON with the mapping Twirp uses (the proto's field names, every field
+present, 64-bit integers as strings, enums by name). Errors are Twirp's JSON errors whatever the request's
+encoding: `{"code", "msg", "meta"}` with the matching HTTP status.
 
 The real livekit-api client talks to it unchanged, so the requests our code builds are checked for real.
 """
@@ -9,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from google.protobuf.message import Message
+from google.protobuf import json_format
+from google.protobuf.message import DecodeError, Message
 from livekit import api
 from livekit.protocol import models, room
 
@@ -83,8 +91,39 @@ class TwirpNotFound(Exception):
     pass
 
 
+JSON_CONTENT_TYPE = "application/json"
+PROTOBUF_CONTENT_TYPE = "application/protobuf"
+
+
 def _twirp_error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"code": code, "msg": message}, status=status)
+    return web.json_response({"code": code, "msg": message, "meta": {}}, status=status)
+
+
+class MalformedRequest(Exception):
+    pass
+
+
+def decode_request(message_type: type[Message], body: bytes, content_type: str) -> Message:
+    """The request message from a protobuf or JSON body (MalformedRequest when it is neither)."""
+    if content_type == JSON_CONTENT_TYPE:
+        try:
+            return json_format.Parse(body.decode("utf-8") or "{}", message_type(), ignore_unknown_fields=True)
+        except (json_format.ParseError, UnicodeDecodeError) as error:
+            raise MalformedRequest(f"the json request could not be decoded: {error}") from error
+    try:
+        return message_type.FromString(body)
+    except DecodeError as error:
+        raise MalformedRequest("the protobuf request could not be decoded") from error
+
+
+def encode_response(result: Message, content_type: str) -> web.Response:
+    """The answer in the request's encoding: JSON as Twirp writes it, or protobuf."""
+    if content_type == JSON_CONTENT_TYPE:
+        text = json_format.MessageToJson(
+            result, preserving_proto_field_name=True, always_print_fields_with_no_presence=True, indent=None
+        )
+        return web.Response(text=text, content_type=JSON_CONTENT_TYPE)
+    return web.Response(body=result.SerializeToString(), content_type=PROTOBUF_CONTENT_TYPE)
 
 
 def build_room_service_app(
@@ -110,7 +149,13 @@ def build_room_service_app(
         ):
             return _twirp_error(403, "permission_denied", "missing room admin grant")
         message_type, handler = METHODS[method]
-        message = message_type.FromString(await request.read())
+        content_type = request.content_type  # without parameters such as charset
+        if content_type not in (JSON_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE, "application/octet-stream"):
+            return _twirp_error(404, "bad_route", f"unexpected Content-Type: {content_type!r}")
+        try:
+            message = decode_request(message_type, await request.read(), content_type)
+        except MalformedRequest as error:
+            return _twirp_error(400, "malformed", str(error))
         if on_request is not None:
             maybe = on_request(method, message)
             if maybe is not None:
@@ -119,7 +164,7 @@ def build_room_service_app(
             result = handler(sim, message)
         except TwirpNotFound as error:
             return _twirp_error(404, "not_found", str(error))
-        return web.Response(body=result.SerializeToString(), content_type="application/protobuf")
+        return encode_response(result, content_type)
 
     app = web.Application()
     app.router.add_post("/twirp/livekit.RoomService/{method}", handle)
