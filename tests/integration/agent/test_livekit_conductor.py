@@ -137,6 +137,10 @@ async def test_the_conductor_runs_an_interview_through_the_agent_session(aws: No
         "type": "interview_completed",
         "total_questions": 2,
         "total_responses": 2,
+        "responses": [
+            {"question_number": number, "question": question.text, "status": "answered"}
+            for number, question in enumerate(TWO_QUESTIONS.questions, start=1)
+        ],
         "reportUrl": REPORT_URL,
     }
     assert all(sent.reliable for sent in room.local_participant.sent)
