@@ -136,6 +136,8 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r" of the|the full|the entire|the first part of the|the end of the) question\b",
         r"\b(?:say|repeat) (?:that|it) (?:one more time|again)\b",
         r"\brepeat the question\b",
+        r"^(?:please )?say (?:again|once more|one more time)\b",
+        rf"\b{_MODAL} {_YOU} {_PLEASE}say again\b",
         r"\bcome again\s*$",
     ),
     "clarification": (
