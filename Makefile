@@ -18,13 +18,14 @@ export SAM_CLI_TELEMETRY := 0
 # sam build runs pip with the python3.12 it finds on PATH.
 export PATH := $(dir $(PYTHON312)):$(PATH)
 
-.PHONY: help demo dev test lint typecheck template iac unit integration e2e bench build clean events
+.PHONY: help demo dev test test-browser lint typecheck template iac unit integration e2e bench build clean events
 
 help:
 	@echo "make demo   run one whole interview offline and print its report"
 	@echo "make dev    serve the API at http://127.0.0.1:$${PORT:-3001} for the Next.js frontend"
 	@echo "make test   lint, type-check, validate and build the template, run every test"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make test-browser  the review page in chromium (installs chromium and playwright-core if missing)"
 
 $(TOOLS)/uv/bin/uv:
 	@test -n "$(PYTHON312)" || { echo "error: Python 3.12 is required (see above)"; exit 1; }
@@ -77,6 +78,16 @@ iac: $(SAM) $(CHECKOV)
 
 unit integration e2e: $(VENV)/.synced
 	$(PY) -m pytest tests/$@ -q
+
+# The review page in Debian's chromium (playwright-core pinned in tests/browser/package.json). Installs
+# what is missing (chromium with apt-get when run as root), then runs the browser test, keeping its
+# screenshots in demo-output/browser/. `make test` runs the same test and skips it when these are missing.
+test-browser: $(VENV)/.synced
+	@command -v node >/dev/null || { echo "error: node is needed (apt-get install -y nodejs npm)" >&2; exit 1; }
+	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get install -y chromium; } || \
+		{ echo "error: chromium is needed at /usr/bin/chromium (sudo apt-get install -y chromium)" >&2; exit 1; }
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund
+	BROWSER_SCREENSHOTS=$(CURDIR)/demo-output/browser $(PY) -m pytest tests/browser -q -p no:cacheprovider
 
 # pytest exits 5 when it collected nothing: a run that tests nothing is a failed run.
 test: lint typecheck template iac $(VENV)/.synced

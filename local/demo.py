@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import aiohttp
 from interviewer.simulated_candidate import PACKAGED_PERSONAS
@@ -41,6 +42,7 @@ from local.stack import DEV_BACKEND_API_KEY, LocalStack, StackOptions
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "demo-output"
 POLL_SECONDS = 0.3
+DEMO_JOB_ID = "demo-job"
 TERMINAL = {"completed", "abandoned", "failed"}
 # The agent's waits, shortened so a demo persona that never shows up or falls silent ends in seconds.
 DEMO_AGENT_TIMEOUTS = {
@@ -171,6 +173,9 @@ async def run_interview(
     time_scale: float,
     give_up_after: float,
     room_name: str | None = None,
+    candidate_id: str = "demo-candidate",
+    candidate_name: str = "Sam Rivera",
+    job_id: str = DEMO_JOB_ID,
 ) -> DemoResult:
     """Start one interview over HTTP, play the candidate, follow it to the end, read its record."""
     from interviewer.simulated_candidate import load_persona
@@ -185,9 +190,9 @@ async def run_interview(
             "/start-interview",
             {
                 "roomName": room,
-                "candidateId": "demo-candidate",
-                "jobId": "demo-job",
-                "candidateName": "Sam Rivera",
+                "candidateId": candidate_id,
+                "jobId": job_id,
+                "candidateName": candidate_name,
             },
         )
         if status not in (200, 202):
@@ -254,6 +259,11 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after so many seconds")
     parser.add_argument(
+        "--keep-open",
+        action="store_true",
+        help="keep the stack serving after the interview (open the review page it prints) until Ctrl-C",
+    )
+    parser.add_argument(
         "--voice",
         action="store_true",
         help="the candidate speaks and the agent hears through the offline voice path (Piper, Silero VAD,"
@@ -305,6 +315,15 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
         signal.signal(signal.SIGTERM, _interrupt)  # the loop's handlers are gone with it
         if result is None:
             raise KeyboardInterrupt
+        if args.keep_open:
+            print(f"Review page: {review_page_url(stack.api_url, result.room)}", file=out, flush=True)
+            print(
+                f"  (enter the key {stack.options.backend_api_key}; Ctrl-C stops the stack)",
+                file=out,
+                flush=True,
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                signal.pause()
     except KeyboardInterrupt:
         progress.line("interrupted: stopping the agent and the stack...")
         for outcome in stack.stop():
@@ -330,7 +349,17 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
         print(f"Conversation audio: {voice_note}", file=out)
     print(f"Final GET /agent-status?room={result.room}:", file=out)
     print(json.dumps(result.status, indent=2), file=out)
+    print(
+        f"Review page: {review_page_url(stack.api_url, result.room)} (the demo's stack has stopped: run "
+        "`make demo DEMO_ARGS=--keep-open` to keep it open, or `make dev` for http://127.0.0.1:3001/review)",
+        file=out,
+    )
     return 0 if state == "completed" else 1
+
+
+def review_page_url(api_url: str, room: str, job_id: str = DEMO_JOB_ID) -> str:
+    """The hiring team's page, opened on this job's candidates and this interview's report."""
+    return f"{api_url}/review#/jobs/{quote(job_id, safe='')}/{quote(room, safe='')}"
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

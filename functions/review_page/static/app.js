@@ -59,11 +59,11 @@ function levelOf(row) {
   return levels.length ? levels.reduce((a, b) => a + b, 0) / levels.length : null;
 }
 
-function levelBar(label, level) {
-  const wrapper = el("div", { class: "bar" });
+function levelBar(label, level, { showLabel = true } = {}) {
+  const wrapper = el("div", { class: showLabel ? "bar" : "bar bar-unlabelled" });
   const text = level === null || level === undefined ? "no evidence" : `${Number(level).toFixed(1).replace(/\.0$/, "")} of 5`;
   wrapper.append(
-    el("span", { class: "bar-label", text: label }),
+    el("span", { class: showLabel ? "bar-label" : "bar-label visually-hidden", text: label }),
     el("meter", { min: 0, max: 5, low: 2.5, high: 3.5, optimum: 5, value: level ?? 0, "aria-label": `${label}: ${text}` }),
     el("span", { class: "bar-value", text }),
   );
@@ -136,7 +136,7 @@ function renderCandidates() {
         row.candidateName ? el("span", { class: "muted id", text: row.candidateId }) : null),
       el("td", { class: "state", text: humanState(row.state) }),
       el("td", { class: "date" }, el("time", { datetime: row.createdAt, text: when(row.createdAt) })),
-      el("td", { class: "level" }, level === null ? el("span", { class: "muted", text: "-" }) : levelBar("Overall", level)),
+      el("td", { class: "level" }, level === null ? el("span", { class: "muted", text: "-" }) : levelBar("Overall level", level, { showLabel: false })),
       el("td", {}, competencies),
       el("td", { class: "outcome", text: OUTCOME_LABELS[row.suggestedOutcome] || "" }),
       el("td", { class: "decision", text: row.decision ? DECISION_LABELS[row.decision.decision] : "" }),
