@@ -71,6 +71,10 @@ _STOP_WORDS: dict[str, str] = {
         "była było pracowałem pracowałam moim moja mój zespół projekt firmie ale też bardzo kiedy "
         "ponieważ wiem może proszę dziękuję powtórzyć"
     ),
+    "tr": (
+        "bir ve bu da de için ile ben biz çok ama gibi daha var yok evet hayır özür dilerim soruyu "
+        "anlamadım tekrar eder misiniz lütfen teşekkür ederim çalıştım ekibim proje şirket"
+    ),
 }
 STOP_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()
@@ -84,6 +88,7 @@ _LETTERS: dict[str, str] = {
     "it": "àèéìòù",
     "nl": "ĳë",
     "pl": "ąćęłńśźż",
+    "tr": "ğış",
 }
 # Scripts whose letters are a language of their own for our purpose (the first word of the Unicode name).
 _SCRIPTS: dict[str, str] = {

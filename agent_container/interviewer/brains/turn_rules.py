@@ -74,6 +74,8 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\bi (?:have|need|got|gotta|must) (?:to )?(?:go|leave|run|hang up)\b(?! (?:to|and|through|over|with"
         r"|back|the|a|into|for|on)\b)",
         r"\bsomething (?:came|has come|just came) up\b",
+        r"\bi(?:'m| am) (?:going to|gonna) (?:stop|end|leave|quit|hang up)(?: here| now| the interview| this"
+        r" interview| the call| it)?\b(?! (?:the|a|our|my) (?:release|deploy|project|process|build)\b)",
         r"\bi(?:'m| am) (?:withdrawing|pulling out|dropping out)\b",
         r"\b(?:i'd|i would) (?:rather|prefer to|like to) (?:end|stop|finish|quit|leave)\b"
         r"(?! (?:the|a|our|my) (?:release|deploy|deployment|project|process|meeting|migration|build)\b)",
@@ -101,6 +103,7 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\bi(?:'m| am) not (?:comfortable|willing|going to|gonna) (?:answering|answer|talking"
         r"|sharing|discussing|go into)\b",
         r"\bi(?:'d| would) rather not\s*$",
+        r"\b(?:can|could|may) i (?:please )?(?:not answer|leave out|skip answering) (?:this|that|it)\b",
         r"\bnot (?:going|gonna) to answer (?:that|this)\b",
         r"\b(?:come|get) back to (?:it|this|that|this one|that one) later\b",
         r"\bmove on to the next (?:question|one)\b",
@@ -256,7 +259,8 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:my )?mind (?:is|went|has gone) blank\b",
         r"\bblanking\b",
         r"\bnot (?:that )?i (?:can )?(?:think of|remember|recall)\b",
-        r"^(?:nothing|none|no idea|pass)\s*$",
+        r"^(?:nothing|none|no idea|pass)(?:,? (?:i think|really|sorry|honestly|at all|i guess|to be"
+        r" honest))*\s*$",
         r"\bi(?:'m| am) not sure (?:how|what) to (?:answer|say)\b",
         r"\bi (?:wouldn'?t|would not) know\b",
         r"\bno experience (?:with|in|of)\b",
@@ -307,7 +311,7 @@ _SELF_QUESTION = re.compile(
 _ABOUT_THE_INTERVIEW = re.compile(
     r"\b(?:are you|were you|is this|am i talking|bot|robot|ai|interview|interviewer|feedback|recorded"
     r"|recording|longer|how long|"
-    r"questions left|team|company|role|position|job|salary|pay|office|remote|hybrid|onboarding|"
+    r"questions left|my answers|my results|who will see|who sees|rounds?|team|company|role|position|job|salary|pay|office|remote|hybrid|onboarding|"
     r"benefits|hours|manager|next steps?|hear back|the process|lisbon|start date|when would i start)\b"
 )
 _AFFIRMATIVE = re.compile(r"\b(?:yes|yeah|yep|yup|definitely|absolutely|of course|certainly)\b")
