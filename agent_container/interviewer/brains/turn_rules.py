@@ -310,9 +310,9 @@ _SELF_QUESTION = re.compile(
 # What a question to the interviewer is about (the interview itself, the role, the company).
 _ABOUT_THE_INTERVIEW = re.compile(
     r"\b(?:are you|were you|is this|am i talking|bot|robot|ai|interview|interviewer|feedback|recorded"
-    r"|recording|longer|how long|"
-    r"questions left|my answers|my results|who will see|who sees|rounds?|team|company|role|position|job|salary|pay|office|remote|hybrid|onboarding|"
-    r"benefits|hours|manager|next steps?|hear back|the process|lisbon|start date|when would i start)\b"
+    r"|recording|longer|how long|questions left|my answers|my results|who will see|who sees|rounds?|team"
+    r"|company|role|position|job|salary|pay|office|remote|hybrid|onboarding|benefits|hours|manager"
+    r"|next steps?|hear back|the process|start date|when would i start)\b"
 )
 _AFFIRMATIVE = re.compile(r"\b(?:yes|yeah|yep|yup|definitely|absolutely|of course|certainly)\b")
 # A question put as a statement: "I was wondering what the salary range is."
