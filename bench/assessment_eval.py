@@ -200,7 +200,10 @@ async def run_brain(brain: Brain, profile: JobProfile, answers: Iterable[tuple[s
     return run
 
 
-def score(assessment: AnswerAssessment) -> float:
+def score(assessment: AnswerAssessment) -> float | None:
+    """The mean level over the question's competencies; None when the brain could not assess it."""
+    if not assessment.assessable or not assessment.competencies:
+        return None
     return sum(c.level for c in assessment.competencies) / len(assessment.competencies)
 
 

@@ -11,8 +11,13 @@
   verified quote supports, and records the change.
 - `finish_assessment` applies all of the above to any brain's judgement, so both brains obey the same
   checks.
-- Scores aggregate by a stated rule: a competency's level is the rounded mean of its per-answer levels;
-  the suggested outcome applies the profile's `OutcomeRule` to the weight-averaged levels.
+- Scores aggregate by a stated rule: a competency's level is the rounded mean of its per-answer levels
+  (answers the brain could not assess, `assessable=False`, never count); the suggested outcome applies
+  the profile's `OutcomeRule` to the weight-averaged levels, and only when every competency was assessed
+  on at least one answer: otherwise it is "insufficient_evidence" (a person reads the answers), never a
+  "do not advance" for what was not assessed.
+- The report says what the brain is (`brain_statement`): the offline brain is rules that look for
+  described actions and results, not language understanding.
 """
 
 from __future__ import annotations
@@ -206,6 +211,8 @@ def competency_results(
         c.id: [] for c in profile.competencies
     }
     for assessment in assessments:
+        if not assessment.assessable:
+            continue  # not weak: not assessed (another language, not an answer)
         for item in assessment.competencies:
             if item.competency_id in per_competency:
                 per_competency[item.competency_id].append((assessment.question_id, item))
@@ -243,21 +250,62 @@ def round_half_up(value: float) -> int:
 
 
 def weighted_mean(results: list[CompetencyResult]) -> float | None:
-    """Weight-averaged level; a competency without evidence counts as level 1. None: nothing was assessed."""
-    if all(result.level is None for result in results):
+    """Weight-averaged level of the competencies that were assessed (an unassessed one is left out, never
+    counted as level 1). None: nothing was assessed."""
+    assessed = [result for result in results if result.mean_level is not None]
+    if not assessed:
         return None
-    total_weight = sum(result.weight for result in results)
-    return round(sum(result.weight * (result.mean_level or 1.0) for result in results) / total_weight, 2)
+    total_weight = sum(result.weight for result in assessed)
+    return round(sum(result.weight * (result.mean_level or 0.0) for result in assessed) / total_weight, 2)
 
 
 def suggested_outcome(
     profile: JobProfile, results: list[CompetencyResult]
 ) -> tuple[float | None, SuggestedOutcome]:
+    """The profile's rule on the weighted mean, when the evidence supports an outcome: every competency
+    assessed on at least one answer. Otherwise "insufficient_evidence" (with the mean of what was)."""
     mean = weighted_mean(results)
     if mean is None:
         return None, "insufficient_evidence"
+    if any(result.level is None for result in results):
+        return mean, "insufficient_evidence"
     lowest = min(result.level or 1 for result in results)
     return mean, profile.outcome_rule.apply(mean, lowest)
+
+
+BRAIN_STATEMENTS = {
+    "offline": (
+        "Scored by the offline rules ({model}): they look for what the candidate says they did, why, and "
+        "with what result, whatever the words, tense or phrasing. They are rules, not language "
+        "understanding, and can miss what a person would see: read the answers before deciding."
+    ),
+    "openai": (
+        "Scored by a language model ({model}) against the rubric; every quote is checked against the "
+        "answers' own words and unsupported high levels are lowered. A model can misread an answer: read "
+        "the answers before deciding."
+    ),
+}
+
+
+def brain_statement(brain: str, model: str, assessments: Iterable[AnswerAssessment] = ()) -> str:
+    """What the brain is, for the report; names the offline rules too when they scored some answers."""
+    statement = BRAIN_STATEMENTS.get(brain, "Scored by the {brain} brain ({model}): read the answers.")
+    text = statement.format(brain=brain, model=model)
+    others = sorted({(a.brain, a.model) for a in assessments if (a.brain, a.model) != (brain, model)})
+    for other_brain, other_model in others:
+        text += " Some answers were scored instead by: " + BRAIN_STATEMENTS.get(
+            other_brain, "the {brain} brain ({model})."
+        ).format(brain=other_brain, model=other_model)
+    return text
+
+
+def unassessable_answers(assessments: Iterable[AnswerAssessment]) -> list[str]:
+    """Answers the brain could not assess, with why: they are unscored, never weak."""
+    return [
+        f"{assessment.question_id}: {assessment.not_assessed_reason or 'could not be assessed'}"
+        for assessment in assessments
+        if not assessment.assessable
+    ]
 
 
 def answered_turns(turns: Iterable[TurnItem]) -> list[TurnItem]:
@@ -336,5 +384,7 @@ def build_report(
             if turn.status == "unanswered" and not turn.answer.strip()
         ],
         candidate_questions=list(request.candidate_questions),
+        brain_statement=brain_statement(brain, model, assessments),
+        unassessable_answers=unassessable_answers(assessments),
         generated_at=generated_at,
     )

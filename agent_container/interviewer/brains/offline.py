@@ -6,14 +6,9 @@
   example of the competency) by brains.probes, the question's own probes first, then generic ones.
 - Substance: the answer's sentences minus those the injection screen flags (instructions to the
   interviewer, keyword stuffing, rubric recital, padding), each distinct sentence counted once.
-- Evidence for a competency: distinct substance sentences of at least `MIN_EVIDENCE_WORDS` words that
-  show one of its indicators.
-- Level per competency (1-5): 1 + one point each for: at least `SUBSTANTIVE_WORDS` words of substance;
-  at least one evidence sentence; at least `MANY_INDICATORS` distinct indicators across the evidence;
-  specifics (a number or an outcome word) in an evidence sentence. Then two caps: without any indicator
-  the level is at most 2, and it is at most 2 + the number of distinct evidence sentences (a 4 needs two
-  sentences that show the competency, a 5 three), so stuffing one sentence with rubric words, or saying
-  it again, buys nothing.
+- Levels, evidence and rationales (rules-v3): brains.offline_scoring reads what the candidate did, why
+  and with what result, whatever the tense, hedges, numbers in words or vocabulary; length buys nothing.
+  An answer the rules cannot read (not in English) is marked not assessable instead of weak.
 - Immune to instructions in the answer by construction: flagged parts are removed before any rule runs
   (and recorded in the report), so "give me 5/5" adds nothing.
 """
@@ -29,11 +24,10 @@ from interviewer.assessment import (
     build_report,
     competency_results,
     finish_assessment,
-    indicator_hits,
     screen_answer,
     suggested_outcome,
-    word_count,
 )
+from interviewer.brains import offline_scoring
 from interviewer.brains.probes import GENERIC_FOLLOW_UP, follow_up_for
 from interviewer.brains.turn_rules import answers_so_far, read_turn
 from interviewer.clock import Clock, RealClock
@@ -42,7 +36,7 @@ from interviewer.ports import ReportRequest, TurnContext, TurnReading
 
 __all__ = ["GENERIC_FOLLOW_UP", "RULES_VERSION", "OfflineBrain"]
 
-RULES_VERSION = "rules-v2"
+RULES_VERSION = "rules-v3"
 MIN_SUBSTANTIVE_WORDS = 25
 MANY_INDICATORS = 3
 MANY_CONCRETE = 3
@@ -140,13 +134,20 @@ class OfflineBrain:
         return reading.model_copy(update={"follow_up": follow_up})
 
     async def assess_answer(self, profile: JobProfile, question: Question, answer: str) -> AnswerAssessment:
+        """Scored by brains.offline_scoring: described actions, reasons and results, whatever the words."""
         screening = screen_answer(profile, question, answer)
         substance = distinct(screening.substance)
-        judged = [
-            self._judge(profile.competency(cid), substance, flagged=bool(screening.findings))
-            for cid in question.competencies
-        ]
-        return finish_assessment(
+        unassessable = offline_scoring.unassessable_reason(profile.language, substance)
+        readings = offline_scoring.read_answer(substance)
+        judged = (
+            []
+            if unassessable
+            else [
+                self._judge(profile.competency(cid), readings, flagged=bool(screening.findings))
+                for cid in question.competencies
+            ]
+        )
+        assessment = finish_assessment(
             profile,
             question,
             answer,
@@ -156,46 +157,32 @@ class OfflineBrain:
             model=self.model,
             assessed_at=self._clock.iso(),
         )
+        if unassessable:
+            return assessment.model_copy(update={"assessable": False, "not_assessed_reason": unassessable})
+        return assessment
 
     def _judge(
-        self, competency: Competency, substance: list[str], *, flagged: bool = False
+        self,
+        competency: Competency,
+        readings: list[offline_scoring.SentenceReading],
+        *,
+        flagged: bool = False,
     ) -> CompetencyAssessment:
-        words = sum(word_count(sentence) for sentence in substance)
-        if words == 0:
+        if not readings:
             rationale = (
                 "Nothing in the answer could be scored: all of it was flagged as addressing the interviewer "
-                "or the rubric."
+                "or the rubric, so it shows nothing about this competency."
                 if flagged
                 else "No answer was given."
             )
             return CompetencyAssessment(
-                competency_id=competency.id, level=1, rationale=rationale, evidence=[]
+                competency_id=competency.id,
+                level=1,
+                rationale=rationale,
+                evidence=[],
+                rule_trace="no substance",
             )
-        concrete = [sentence for sentence in substance if is_concrete(sentence)]
-        showing = [
-            sentence
-            for sentence in substance
-            if word_count(sentence) >= MIN_EVIDENCE_WORDS and indicator_hits(sentence, competency)
-        ]
-        hits = sorted({hit for sentence in showing for hit in indicator_hits(sentence, competency)})
-        specifics = any(_SPECIFICS.search(sentence) for sentence in concrete)
-        example = len(showing) >= 1 or len(concrete) >= EXAMPLE_CONCRETE
-        points = [example, len(hits) >= MANY_INDICATORS, len(concrete) >= MANY_CONCRETE, specifics]
-        level = 1 + sum(points)
-        if not hits:
-            level = min(level, 2)
-        level = min(level, 2 + len(showing), 1 + len(concrete))
-        rationale = (
-            f"{words} words of substance, {_count(len(concrete), 'concrete sentence')}; "
-            f"indicators: {', '.join(hits[:6]) or 'none'} in {_count(len(showing), 'sentence')}; "
-            f"specifics: {'yes' if specifics else 'no'} -> level {level}: {competency.anchor(level)}"
-        )
-        return CompetencyAssessment(
-            competency_id=competency.id,
-            level=level,
-            rationale=rationale[:400],
-            evidence=showing[:MAX_EVIDENCE],
-        )
+        return offline_scoring.assess_competency(competency, readings)
 
     async def write_report(self, profile: JobProfile, request: ReportRequest) -> InterviewReport:
         summary, strengths, concerns = offline_narrative(profile, request)
@@ -221,16 +208,21 @@ def offline_narrative(profile: JobProfile, request: ReportRequest) -> tuple[str,
     concerns = []
     for result in results:
         if result.level is None:
-            concerns.append(f"{result.name}: no evidence in the answers given.")
+            concerns.append(f"{result.name}: not assessed (no answer could be assessed for it).")
         elif result.level >= 4:
             quote = f' For example: "{result.evidence[0]}"' if result.evidence else ""
             strengths.append(f"{result.name} (level {result.level}).{quote}")
         elif result.level <= 2:
-            concerns.append(f"{result.name} (level {result.level}): little specific evidence.")
+            concerns.append(f"{result.name} (level {result.level}): the answers show little of it.")
     mean_text = f"{mean:.2f}" if mean is not None else "n/a"
     summary = (
         f"{answered} of {request.total_questions} questions answered"
         f"{' (interview ended early: ' + request.end_reason + ')' if request.partial else ''}. "
-        f"Weighted mean level {mean_text}; suggested outcome by the stated rule: {outcome.replace('_', ' ')}."
+        f"Weighted mean level {mean_text}; "
+        + (
+            "not enough evidence to suggest an outcome: read the answers."
+            if outcome == "insufficient_evidence"
+            else f"suggested outcome by the stated rule: {outcome.replace('_', ' ')}."
+        )
     )
     return summary, strengths, concerns

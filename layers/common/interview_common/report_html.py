@@ -26,7 +26,7 @@ OUTCOME_LABELS = {
     "advance": "Advance",
     "review": "Review further",
     "do_not_advance": "Do not advance",
-    "insufficient_evidence": "Not enough evidence to suggest an outcome",
+    "insufficient_evidence": "Not enough evidence to suggest an outcome: read the answers",
 }
 STATE_LABELS = {
     "requested": "Requested",
@@ -58,6 +58,10 @@ INJECTION_LABELS = {
     "keyword_stuffing": "Listed the rubric's keywords",
     "rubric_echo": "Recited a rubric level",
     "padding": "Repeated a sentence",
+    "structured_verdict": "Wrote scores or a verdict as data (key: value lines, a table, tags)",
+    "authority_claim": "Claimed to speak for the hiring team or about the candidate from outside",
+    "addressed": "Spoke to the evaluator, an AI or the hiring team instead of answering",
+    "assessment_request": "Asked, politely, for a favourable write-up",
 }
 DECISION_LABELS = {"advance": "Advance", "hold": "Hold", "reject": "Reject"}
 INPUTS_STATEMENT = (
@@ -309,8 +313,9 @@ def _steering(report: InterviewReport) -> str:
     )
     return (
         '<section aria-labelledby="steering"><h2 id="steering">Attempts to steer the assessment</h2>'
-        '<p class="muted small">These parts of the answers addressed the interviewer or its rubric instead '
-        "of the question. They were not followed, not scored and never used as evidence.</p>"
+        '<p class="muted small">These parts of the answers spoke to the assessment (the interviewer, '
+        "its rubric, its scores, or whoever writes it up) instead of answering the question. They were not "
+        "followed, not scored and never used as evidence.</p>"
         f'<ul class="plain">{items}</ul></section>'
     )
 
@@ -398,8 +403,15 @@ def _no_report(record: InterviewRecordResponse) -> str:
 
 def _outcome(report: InterviewReport, record: InterviewRecordResponse) -> str:
     label = OUTCOME_LABELS.get(report.suggested_outcome, report.suggested_outcome)
+    unassessed = [c.name for c in report.competencies if c.level is None]
     if report.weighted_mean is None:
         overall = "No competency could be scored."
+    elif report.suggested_outcome == "insufficient_evidence" and unassessed:
+        overall = (
+            f"Overall level <strong>{decimal(report.weighted_mean)} of 5</strong> over the competencies that "
+            f"were assessed; no answer could be assessed for {e(', '.join(unassessed))}, so no outcome is "
+            "suggested."
+        )
     else:
         overall = (
             f"Overall level <strong>{decimal(report.weighted_mean)} of 5</strong>: the weighted average "
@@ -418,8 +430,22 @@ def _outcome(report: InterviewReport, record: InterviewRecordResponse) -> str:
         '<h2 id="outcome">Suggested outcome</h2>'
         f'<p class="outcome-label">{e(label)}</p><p>{overall}</p>'
         f'<p class="rule"><strong>The rule behind it:</strong> {e(report.outcome_rule)}</p>'
-        f"{partial}</section>"
+        f"{_statement(report)}{partial}</section>"
     )
+
+
+def _statement(report: InterviewReport) -> str:
+    """What the brain is and what its scores cannot tell, and the answers it could not assess."""
+    parts = []
+    if report.brain_statement:
+        parts.append(f'<p class="rule"><strong>How it was scored:</strong> {e(report.brain_statement)}</p>')
+    if report.unassessable_answers:
+        items = "".join(f"<li>{e(text)}</li>" for text in report.unassessable_answers)
+        parts.append(
+            '<p class="rule"><strong>Not assessed, and not counted as weak:</strong></p>'
+            f'<ul class="plain small">{items}</ul>'
+        )
+    return "".join(parts)
 
 
 def _summary(report: InterviewReport) -> str:
@@ -441,7 +467,7 @@ def _competencies(report: InterviewReport) -> str:
     cards = []
     for competency in report.competencies:
         if competency.level is None:
-            score = '<span class="score muted">Not assessed: no evidence in the answers</span>'
+            score = '<span class="score muted">Not assessed: no answer could be assessed for it</span>'
         else:
             answers = len(competency.question_ids)
             average = (
@@ -495,6 +521,11 @@ def _answers(turns: list[RecordedTurn], names: dict[str, str]) -> str:
             body = '<p class="muted">Skipped at the candidate&rsquo;s request; not assessed.</p>'
         elif assessment is None:
             body = f'<p class="muted">Not assessed ({e(turn.status)}).</p>'
+        elif not assessment.assessable:
+            reason = assessment.not_assessed_reason or "the brain could not assess it"
+            body = f'<p class="muted">Not assessed, and not counted as weak: {e(reason)}.</p>' + _not_used(
+                assessment
+            )
         else:
             note = f'<p class="muted small">{e(assessment.note)}</p>' if assessment.note else ""
             flags = "".join(

@@ -215,10 +215,10 @@ async def test_a_prepared_candidate_is_interviewed_on_the_jobs_questions_with_ex
     assert report.questions_answered == 2
     assert not report.partial
     assert "a person on the hiring team" in report.notice.lower()
-    # (offline rules-v2: each answer has 3 concrete sentences and 3+ indicators, so at most 1 + 3 = 4;
-    # answer 1 earns all four points, answer 2 three: no number or result word)
+    # (offline rules-v3: answer 1 shows own actions in several steps, why, options, a measured result and
+    # the competency's signals: 5; answer 2 the same without a measured result: 4)
     assert {result.competency_id: result.level for result in report.competencies} == {
-        "problem_solving": 4,
+        "problem_solving": 5,
         "collaboration": 4,
     }
     assert report.suggested_outcome == "advance"

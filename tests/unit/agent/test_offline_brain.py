@@ -18,7 +18,6 @@ from interviewer.assessment import (
     suggested_outcome,
     verify_quotes,
     without_instructions,
-    word_count,
 )
 from interviewer.brains.offline import GENERIC_FOLLOW_UP, OfflineBrain
 from pydantic import ValidationError
@@ -74,8 +73,13 @@ async def test_a_strong_answer_scores_high_with_verbatim_evidence(brain: Offline
     assert scored.level == 5
     assert scored.evidence
     assert all(quote in STRONG for quote in scored.evidence)
-    assert scored.rationale.startswith(f"{word_count(STRONG)} words of substance, 4 concrete sentences;")
-    assert "-> level 5" in scored.rationale
+    # The rationale is for a person: what the answer shows and what it lacks, no rule mechanics
+    assert scored.rationale.startswith("The answer shows what the candidate did themselves, why,")
+    assert "It does not say what they learned from it" in scored.rationale
+    assert "level" not in scored.rationale and "signals" not in scored.rationale
+    # The mechanics stay in the record, apart
+    assert "facets: action, steps, reasoning, options, result, measured, focus" in scored.rule_trace
+    assert scored.rule_trace.endswith("level 5")
     assert assessment.flags == []
     assert assessment.dropped_quotes == []
 
@@ -85,13 +89,17 @@ async def test_a_strong_answer_scores_high_with_verbatim_evidence(brain: Offline
     [
         ("", 1),
         ("I don't know.", 1),
+        # No action of the candidate's: at most 1, or 2 when it speaks of the competency
         ("It went fine and everybody was happy with how things turned out in the end.", 1),
+        # Too short to describe a case: at most 2
         ("I investigated the problem.", 2),
-        # One sentence is one piece of evidence: at most 1 + its concrete sentences
-        ("I investigated the problem and tested a fix that cut errors by 30 percent.", 2),
-        ("I investigated the problem in the logs. I tested a fix that cut errors by 30 percent.", 3),
-        # Two sentences about the candidate's own actions are an example, even without a rubric word
-        ("I was asked to speed up the build. I removed a duplicate step and it went back to ten minutes.", 2),
+        # Own action + result + a measured change + three problem-solving signals: 1 + action, then 3
+        ("I investigated the problem and tested a fix that cut errors by 30 percent.", 3),
+        # ... and a second step: four depth facets, level 4
+        ("I investigated the problem in the logs. I tested a fix that cut errors by 30 percent.", 4),
+        # Plain words, no rubric indicator: the same facets count
+        ("I was asked to speed up the build. I removed a duplicate step and it went back to ten minutes.", 3),
+        ("I am asked to speed up the build. I remove a duplicate step and it goes back to ten minutes.", 3),
         # Talk about oneself in general is not concrete, however long
         (
             "I think I am a natural problem solver. I usually stay calm when things go wrong. In general I "
@@ -205,9 +213,10 @@ async def test_competency_results_average_levels_and_collect_evidence(brain: Off
     assert by_id["problem_solving"].level == 4  # half rounds up
     assert by_id["problem_solving"].question_ids == ["q2", "q2"]
     assert by_id["collaboration"].level is None
+    # Unassessed competencies are left out of the mean (never level 1) and no outcome is suggested
     mean, outcome = suggested_outcome(DEFAULT_PROFILE, results)
-    assert mean == 1.62  # (3.5 + 1 + 1 + 1) / 4
-    assert outcome == "do_not_advance"
+    assert mean == 3.5
+    assert outcome == "insufficient_evidence"
     assert suggested_outcome(DEFAULT_PROFILE, competency_results(DEFAULT_PROFILE, [])) == (
         None,
         "insufficient_evidence",

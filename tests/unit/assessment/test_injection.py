@@ -134,11 +134,15 @@ async def test_keyword_stuffing_cannot_buy_a_5(brain: OfflineBrain) -> None:
         # When it is assessed
         assessed = await brain.assess_answer(DEFAULT_PROFILE, PROBLEM, stuffed)
 
-        # Then it scores what the weak answer scores, the stuffing is flagged and never quoted
-        assert [c.level for c in assessed.competencies] == [c.level for c in plain.competencies] == [1]
+        # Then it scores what the weak answer scores (too short to show a case: at most 2), the stuffing
+        # is flagged and never quoted
+        assert [c.level for c in assessed.competencies] == [c.level for c in plain.competencies]
+        assert plain.competencies[0].level <= 2
         assert assessed.flags == [GAMING_FLAG]
         assert [f.kind for f in assessed.injections] == ["keyword_stuffing"]
-        assert all(c.evidence == [] for c in assessed.competencies)
+        flagged = [finding.text for finding in assessed.injections]
+        assert all(quote not in flagged for c in assessed.competencies for quote in c.evidence)
+        assert all(quote in WEAK for c in assessed.competencies for quote in c.evidence)
 
 
 async def test_an_answer_that_is_all_instructions_says_so_in_its_rationale(brain: OfflineBrain) -> None:
@@ -156,15 +160,24 @@ async def test_saying_the_same_thing_again_buys_nothing(brain: OfflineBrain) -> 
     assert [c.level for c in again.competencies] == [c.level for c in single.competencies]
 
 
-async def test_a_5_needs_three_distinct_sentences_of_evidence(brain: OfflineBrain) -> None:
-    # One long sentence with every signal (words, indicators, numbers) is one piece of evidence
+async def test_cramming_every_signal_into_one_sentence_buys_nothing(brain: OfflineBrain) -> None:
+    # Given the same facts crammed into one sentence and told in separate sentences
     crammed = (
         "I investigated the outage by analyzing the logs and the metrics, formed a hypothesis about the root "
         "cause, tested two options, weighed the trade-off between speed and risk, chose the rollback because "
         "the data showed it was safer, and measured that errors fell by 90 percent within 10 minutes."
     )
-    assessed = await brain.assess_answer(DEFAULT_PROFILE, PROBLEM, crammed)
-    assert assessed.competencies[0].level <= 2
+    told = (
+        "I investigated the outage by analyzing the logs and the metrics. I formed a hypothesis about the "
+        "root cause. I tested two options and weighed the trade-off between speed and risk. I chose the "
+        "rollback because the data showed it was safer, and errors fell by 90 percent within 10 minutes."
+    )
+    crammed_level = (await brain.assess_answer(DEFAULT_PROFILE, PROBLEM, crammed)).competencies[0].level
+    told_level = (await brain.assess_answer(DEFAULT_PROFILE, PROBLEM, told)).competencies[0].level
+
+    # Then the crammed sentence scores no higher than the facts told plainly, and below a 5
+    assert crammed_level <= told_level
+    assert crammed_level < 5
 
 
 INJECTIONS = [

@@ -90,10 +90,16 @@ async def test_the_report_states_the_rule_with_weights_version_and_the_notice() 
     assert (report.brain, report.model) == ("offline", brain.model)
     assert report.notice == HUMAN_DECISION_NOTICE
     assert "a person" in report.notice and "voice, face, accent" in report.notice
-    # And the weighted mean uses the weights (problem solving counts twice; the rest count as level 1)
+    # And the mean covers only what was assessed (the three unassessed competencies are not counted as
+    # level 1), so with three competencies never assessed no outcome is suggested
     level = report.competencies[0].mean_level
     assert level is not None
-    assert report.weighted_mean == round((2 * level + 3 * 1) / 5, 2)
+    assert report.weighted_mean == level
+    assert [c.level for c in report.competencies[1:]] == [None, None, None]
+    assert report.suggested_outcome == "insufficient_evidence"
+    assert "never counted as level 1" in report.outcome_rule
+    # And it says what the brain is: rules, not language understanding
+    assert "not language understanding" in report.brain_statement
 
 
 def test_a_brain_is_given_only_the_words_of_the_answer() -> None:

@@ -34,6 +34,10 @@ InjectionKind = Literal[
     "keyword_stuffing",
     "rubric_echo",
     "padding",
+    "structured_verdict",
+    "authority_claim",
+    "addressed",
+    "assessment_request",
 ]
 
 
@@ -72,8 +76,11 @@ class CompetencyAssessment(BaseModel):
 
     competency_id: str
     level: int = Field(ge=1, le=5)
+    # One or two plain sentences for a person: what the answer shows for this competency, what it lacks.
     rationale: str = Field(max_length=400)
     evidence: list[str] = Field(default_factory=list, max_length=5)
+    # The rule's mechanics (facets found, signals, caps), for an audit; never shown as the rationale.
+    rule_trace: str = Field(default="", max_length=600)
 
 
 class AnswerAssessment(BaseModel):
@@ -93,6 +100,10 @@ class AnswerAssessment(BaseModel):
     model: str
     rubric_version: str
     note: str | None = None  # e.g. why the fallback brain assessed this answer
+    # False when the brain could not assess the answer (another language, not an answer): it has no
+    # levels and never counts in the scores; `not_assessed_reason` says why, for a person.
+    assessable: bool = True
+    not_assessed_reason: str | None = Field(default=None, max_length=300)
     assessed_at: str
 
 
@@ -152,6 +163,10 @@ class InterviewReport(BaseModel):
     unanswered_questions: list[str] = Field(default_factory=list)
     # The candidate's own questions and what was said back, for the hiring team to follow up.
     candidate_questions: list[CandidateQuestion] = Field(default_factory=list)
+    # What the brain is and what its scores can and cannot tell (reports written before it: empty).
+    brain_statement: str = ""
+    # Answers the brain could not assess, each with why ("q3: not in English"): unscored, never weak.
+    unassessable_answers: list[str] = Field(default_factory=list)
     notice: str = HUMAN_DECISION_NOTICE
     generated_at: str
 

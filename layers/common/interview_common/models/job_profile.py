@@ -103,7 +103,8 @@ class OutcomeRule(BaseModel):
     """The stated rule behind the suggested outcome (a suggestion only: a person decides).
 
     weighted mean of competency levels >= advance_at, and no competency below floor -> "advance";
-    weighted mean >= hold_at -> "review"; else "do_not_advance". Unassessed competencies count as 1.
+    weighted mean >= hold_at -> "review"; else "do_not_advance". Applied only when every competency was
+    assessed on at least one answer; otherwise no outcome is suggested (never level 1 for the unassessed).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -116,7 +117,8 @@ class OutcomeRule(BaseModel):
         return (
             f"advance when the weighted mean level is at least {self.advance_at:g} and no competency is "
             f"below {self.floor}; review when it is at least {self.hold_at:g}; otherwise do not advance. "
-            "Competencies without evidence count as level 1."
+            "No outcome is suggested while a competency has no assessed answer "
+            "(it is never counted as level 1)."
         )
 
     def apply(self, weighted_mean: float, lowest: int) -> Literal["advance", "review", "do_not_advance"]:
