@@ -86,6 +86,7 @@ def bench_turns(interviews: int, questions: int) -> None:
         RecordedState,
         ReportRequest,
         RoomEventListener,
+        TurnReading,
         Utterance,
     )
     from interviewer.recorder import DynamoRecorder
@@ -141,6 +142,9 @@ def bench_turns(interviews: int, questions: int) -> None:
 
         async def decide_follow_up(self, *args: Any) -> str | None:
             return None
+
+        async def understand_turn(self, *args: Any) -> TurnReading:
+            return TurnReading(kind="answer")  # every turn an answer, no follow-up: the conductor's path
 
         async def assess_answer(
             self, profile: JobProfile, question: Question, answer: str
