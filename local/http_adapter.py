@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from aiohttp import web
+from interview_common.pseudonyms import scrub_text
 
 from local.apigw_events import LocalLambdaContext, http_api_event
 from local.handlers import load_handler_module
@@ -178,7 +179,7 @@ def build_http_app(
         started = time.perf_counter()
         found = resolve(request.method, request.path)
         if found is None:
-            log.info("%s %s -> 404 (no route)", request.method, request.path)
+            log.info("%s %s -> 404 (no route)", request.method, scrub_text(request.path))
             return _not_found()
         route, params = found
         raw = await request.read()
@@ -202,11 +203,12 @@ def build_http_app(
         try:
             result = await loop.run_in_executor(None, lambda_invoker.invoke, route.function_dir, event)
         except Exception:  # a handler that raises is a 500 from API Gateway, never a stack trace
-            log.exception("%s %s: the handler raised", request.method, request.path)
+            log.exception("%s %s: the handler raised", request.method, scrub_text(request.path))
             return web.json_response({"message": "Internal Server Error"}, status=500)
         response = _web_response(result)
         elapsed = (time.perf_counter() - started) * 1000
-        log.info("%s %s -> %s (%.0f ms)", request.method, request.path, response.status, elapsed)
+        # A path may hold a candidate id that is an email: logged as its pseudonym.
+        log.info("%s %s -> %s (%.0f ms)", request.method, scrub_text(request.path), response.status, elapsed)
         return response
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)

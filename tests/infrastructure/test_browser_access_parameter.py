@@ -48,3 +48,8 @@ def test_only_the_candidates_own_room_routes_accept_browser_tokens() -> None:
 def test_the_local_stack_turns_browser_access_on() -> None:
     # make dev serves the seed's pages, which call these routes from the browser
     assert '"BROWSER_ACCESS": "true"' in (ROOT / "local" / "stack.py").read_text()
+
+
+def test_every_function_gets_a_per_stack_key_for_log_pseudonyms() -> None:
+    variables = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["LOG_PSEUDONYM_KEY"] == {"Ref": "AWS::StackId"}

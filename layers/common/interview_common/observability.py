@@ -2,7 +2,10 @@
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
-logger = Logger()
+from interview_common.pseudonyms import PseudonymisingFormatter
+
+# Every email in a log line (a candidate id, an identity, an exception's text) becomes its pseudonym.
+logger = Logger(logger_formatter=PseudonymisingFormatter())
 # Patch only what the Lambdas call (the AWS SDK): patching everything imports every supported HTTP and
 # database client that happens to be installed (httpx, requests, sqlite3, ...) at each cold start.
 tracer = Tracer(patch_modules=["botocore"])
