@@ -264,6 +264,6 @@ def test_a_bad_script_says_what_is_wrong() -> None:
 def test_the_curious_persona_asks_for_a_repeat_a_clarification_a_skip_and_a_question_at_the_end() -> None:
     persona = load_persona("curious")
     assert persona.turns[1][0] == "Sorry, could you repeat the question?"
-    assert persona.turns[2][0].startswith("Do you mean")
+    assert str(persona.turns[2][0]).startswith("Do you mean")
     assert persona.turns[3] == ["Can I skip this one, please?"]
     assert persona.closing_questions == ["What does the team work on day to day?"]
