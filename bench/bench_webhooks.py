@@ -75,9 +75,11 @@ def main() -> int:
     from moto.server import ThreadedMotoServer
 
     from local.livekit_sim.server import free_port
+    from local.moto_transactions import install as install_item_level_transaction_rollback
     from tests.conftest import BASE_ENV, TABLE_NAME, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the moto server's access log
+    install_item_level_transaction_rollback()  # as the local stack runs moto (local/moto_transactions.py)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

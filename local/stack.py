@@ -216,6 +216,9 @@ class LocalStack:
     def _start(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from local.moto_transactions import install as install_item_level_transaction_rollback
+
+        install_item_level_transaction_rollback()  # webhooks commit with TransactWriteItems
         options = self.options
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request
         # Metrics are off locally (POWERTOOLS_METRICS_DISABLED); Powertools still warns that none were sent.

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+from interview_common.livekit_room_settings import REJOIN_GRACE_SECONDS
 from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
@@ -62,7 +63,8 @@ class AgentSettings(BaseModel):
     # -- timing (seconds) --------------------------------------------------------------------------
     no_show_timeout: float = Field(default=300.0, alias="NO_SHOW_TIMEOUT", gt=0)
     silence_timeout: float = Field(default=25.0, alias="SILENCE_TIMEOUT", gt=0)
-    rejoin_grace: float = Field(default=120.0, alias="REJOIN_GRACE", ge=0)
+    # The room's departure timeout must outlive it (interview_common.livekit_room_settings).
+    rejoin_grace: float = Field(default=float(REJOIN_GRACE_SECONDS), alias="REJOIN_GRACE", ge=0)
     max_duration: float = Field(default=45 * 60.0, alias="MAX_DURATION", gt=0)
     max_follow_ups: int = Field(default=1, alias="MAX_FOLLOW_UPS", ge=0, le=3)
     heartbeat_interval: float = Field(default=2.0, alias="HEARTBEAT_INTERVAL", gt=0)

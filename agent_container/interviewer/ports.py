@@ -41,11 +41,22 @@ class Utterance(BaseModel):
 
 
 class RoomEvent(BaseModel):
-    """Something that happened in the room that the conductor must react to."""
+    """Something that happened in the room that the conductor must react to.
+
+    agent_replaced: another agent joined with this interview's identity (LiveKit's DUPLICATE_IDENTITY) and
+    holds the interview now; this one leaves without recording anything. speech_closed: the voice session
+    closed itself after too many unrecoverable STT/TTS errors; the agent can neither hear nor speak."""
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["candidate_joined", "candidate_left", "room_closed", "end_requested"]
+    kind: Literal[
+        "candidate_joined",
+        "candidate_left",
+        "room_closed",
+        "end_requested",
+        "agent_replaced",
+        "speech_closed",
+    ]
     identity: str | None = None
     reason: str | None = None
     at: float = 0.0

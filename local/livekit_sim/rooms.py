@@ -1,4 +1,8 @@
-"""In-memory LiveKit: rooms and participants, data messages between them, and the webhooks they cause."""
+"""In-memory LiveKit: rooms and participants, data messages between them, and the webhooks they cause.
+
+As in LiveKit, agent-kind participants are dependent: they never keep a room open. A room's `ordinary`
+participants are the others; its timeouts count from their comings and goings (signalling.SignallingHub).
+"""
 
 from __future__ import annotations
 
@@ -53,6 +57,12 @@ class SimRoom:
     created_at: float = field(default_factory=time.time)
     participants: dict[str, SimParticipant] = field(default_factory=dict)
     data_log: list[dict[str, Any]] = field(default_factory=list)
+    # When an ordinary (non-agent) participant first joined and last left; None until it happens.
+    first_ordinary_join_at: float | None = None
+    last_ordinary_left_at: float | None = None
+
+    def ordinary_participants(self) -> list[SimParticipant]:
+        return [p for p in self.participants.values() if p.kind != models.ParticipantInfo.Kind.AGENT]
 
     def info(self) -> models.Room:
         return models.Room(
@@ -126,6 +136,8 @@ class SimulatedLiveKit:
                 identity=identity, name=name or identity, kind=kind, metadata=metadata
             )
             room.participants[identity] = participant
+            if not agent and room.first_ordinary_join_at is None:
+                room.first_ordinary_join_at = participant.joined_at
             self._emit("participant_joined", room, participant)
             return participant
 
@@ -135,6 +147,8 @@ class SimulatedLiveKit:
             if room is None or identity not in room.participants:
                 return False
             participant = room.participants.pop(identity)
+            if participant.kind != models.ParticipantInfo.Kind.AGENT:
+                room.last_ordinary_left_at = time.time()
             self._emit("participant_connection_aborted" if aborted else "participant_left", room, participant)
             return True
 

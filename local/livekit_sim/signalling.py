@@ -5,8 +5,14 @@ verified with the server's key pair exactly as LiveKit would; the participant is
 the room emits participant_joined (and its webhook), receives data packets relayed to it, and leaves with
 participant_left, or participant_connection_aborted when its connection drops.
 
-The hub also plays LiveKit's room timeouts: a room nobody joined closes after `empty_timeout`, a room
-whose last participant left closes after `departure_timeout` (both from CreateRoom).
+The hub also plays LiveKit's room timeouts (both from CreateRoom), where agent-kind participants do not
+keep a room open: a room no ordinary participant joined closes `empty_timeout` after it started, and a
+room whose last ordinary participant left closes `departure_timeout` after that, agents still in it or not.
+
+For tests, `full_reconnect(room, identity)` plays a participant's SDK doing a full reconnect (the others
+see it leave and join again, it sees them all leave and join again), and a second connection with an
+identity already in the room replaces the first, whose client is told `duplicate_identity` (LiveKit's
+DisconnectReason.DUPLICATE_IDENTITY).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +80,6 @@ class SignallingHub:
         self._verifier = api.TokenVerifier(api_key, api_secret)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connections: dict[str, dict[str, _Connection]] = {}  # room -> participant sid -> connection
-        self._rooms_ever_joined: set[str] = set()
         sim.add_event_sink(self._on_room_event)
 
     def install(self, app: web.Application) -> web.Application:
@@ -92,6 +98,40 @@ class SignallingHub:
             for connection in list(connections.values()):
                 self._send(connection, RoomClosed(reason="server_shutdown"))
                 self._finish(connection)
+
+    def full_reconnect(self, room_name: str, identity: str) -> None:
+        """A participant's SDK does a full reconnect (call on the hub's loop, or from another thread).
+
+        As in LiveKit: the room sees the participant leave and join again with a new sid (webhooks
+        included) while its connection carries on, and the reconnecting client sees every other
+        participant leave and join again."""
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._full_reconnect, room_name, identity)
+
+    def _full_reconnect(self, room_name: str, identity: str) -> None:
+        connections = self._connections.get(room_name, {})
+        connection = next((c for c in connections.values() if c.identity == identity and not c.gone), None)
+        room = self.sim.rooms.get(room_name)
+        if connection is None or room is None or identity not in room.participants:
+            raise LookupError(f"{identity} is not connected to {room_name}")
+        old = room.participants[identity]
+        others = [_view(info) for info in self.sim.participant_infos(room_name) if info.identity != identity]
+        self.sim.leave(room_name, identity, aborted=False)
+        new = self.sim.join(
+            room_name,
+            identity,
+            name=old.name,
+            agent=old.kind == models.ParticipantInfo.Kind.AGENT,
+            metadata=old.metadata,
+        )
+        del connections[connection.sid]
+        connection.sid = new.sid
+        connections[new.sid] = connection
+        self.sim.subscribe(room_name, identity, lambda message: self._relay(connection, message))
+        for view in others:
+            self._send(connection, ParticipantLeft(participant=view, reason="reconnecting"))
+        for view in others:
+            self._send(connection, ParticipantJoined(participant=view))
 
     def connection_count(self, room_name: str | None = None) -> int:
         if room_name is not None:
@@ -126,9 +166,6 @@ class SignallingHub:
         )
         connection = _Connection(room=grant.room, identity=claims.identity, sid=participant.sid, ws=ws)
         self._connections.setdefault(grant.room, {})[participant.sid] = connection
-        joined_room = self.sim.rooms.get(grant.room)
-        if joined_room is not None:
-            self._rooms_ever_joined.add(joined_room.sid)
         self.sim.subscribe(grant.room, claims.identity, lambda message: self._relay(connection, message))
         others = [
             _view(info) for info in self.sim.participant_infos(grant.room) if info.sid != participant.sid
@@ -268,15 +305,26 @@ class SignallingHub:
                 if event.event != "participant_joined" and not connection.gone:
                     # Removed by the server: RemoveParticipant, a rejoin with its identity, the room deleted.
                     reason = "room_deleted" if room_name not in self.sim.rooms else "removed"
+                    room_now = self.sim.rooms.get(room_name)
+                    if room_now is not None and event.participant.identity in room_now.participants:
+                        reason = "duplicate_identity"  # a newer connection holds the identity now
                     self._send(connection, RoomClosed(reason=reason))
                     self._finish(connection)
+            elif connection.identity == event.participant.identity:
+                continue  # its own earlier connection (replaced, or a full reconnect): not news to it
             elif event.event == "participant_joined":
                 self._send(connection, ParticipantJoined(participant=view))
             else:
                 reason = "aborted" if event.event == "participant_connection_aborted" else "left"
                 self._send(connection, ParticipantLeft(participant=view, reason=reason))
         room = self.sim.rooms.get(room_name)
-        if event.event != "participant_joined" and room is not None and not room.participants:
+        left_ordinary = event.participant.kind != models.ParticipantInfo.Kind.AGENT
+        if (
+            event.event != "participant_joined"
+            and left_ordinary
+            and room is not None
+            and not room.ordinary_participants()
+        ):
             self._schedule_close(
                 room_name, room.sid, max(room.departure_timeout, 0), only_if_never_joined=False
             )
@@ -288,10 +336,13 @@ class SignallingHub:
 
         def close_if_still_empty() -> None:
             room = self.sim.rooms.get(room_name)
-            if room is None or room.sid != room_sid or room.participants:
+            if room is None or room.sid != room_sid or room.ordinary_participants():
                 return
-            if only_if_never_joined and room_sid in self._rooms_ever_joined:
+            if only_if_never_joined and room.first_ordinary_join_at is not None:
                 return
+            left_at = room.last_ordinary_left_at
+            if not only_if_never_joined and left_at is not None and time.time() - left_at < delay - 0.05:
+                return  # someone came and went since: the close that leave scheduled decides
             log.info(
                 "room %s closed after its %s timeout",
                 room_name,

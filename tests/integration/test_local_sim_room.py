@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from interviewer.ports import CHAT_TOPIC, CONTROL_TOPIC, INTERVIEW_TOPIC, TRANSCRIPTION_TOPIC, RoomEvent
+from interviewer.transports import presence
 from interviewer.transports.sim_protocol import Data, ParticipantJoined, RoomClosed, ServerFrame
 from interviewer.transports.sim_room import SimRoomClient, SimRoomTransport
 from livekit import api
@@ -17,7 +18,7 @@ from livekit.protocol.webhook import WebhookEvent
 
 from local.livekit_sim import SimulatedLiveKit
 from local.livekit_sim.server import BackgroundAiohttpServer
-from local.livekit_sim.signalling import build_simulated_livekit_app
+from local.livekit_sim.signalling import SignallingHub, build_simulated_livekit_app
 from tests.conftest import TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET
 
 ROOM = "sim-room-1"
@@ -30,6 +31,7 @@ class Room:
     sim: SimulatedLiveKit
     url: str
     events: list[WebhookEvent]
+    hub: SignallingHub
 
     def event_names(self) -> list[str]:
         return [event.event for event in self.events]
@@ -50,10 +52,16 @@ def room() -> Iterator[Room]:
     sim = SimulatedLiveKit()
     events: list[WebhookEvent] = []
     sim.add_event_sink(events.append)
-    app, _ = build_simulated_livekit_app(sim, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET)
+    app, hub = build_simulated_livekit_app(sim, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET)
     with BackgroundAiohttpServer(app) as server:
         sim.create_room(ROOM)
-        yield Room(sim=sim, url=server.url.replace("http://", "ws://"), events=events)
+        yield Room(sim=sim, url=server.url.replace("http://", "ws://"), events=events, hub=hub)
+
+
+@pytest.fixture(autouse=True)
+def short_leave_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agent reports a leave only if the candidate is not back within this (a reconnect is no leave)."""
+    monkeypatch.setattr(presence, "LEAVE_DEBOUNCE_SECONDS", 0.3)
 
 
 def candidate_token(identity: str = CANDIDATE, room: str = ROOM, secret: str = TEST_LIVEKIT_SECRET) -> str:
@@ -217,12 +225,14 @@ async def test_rejoining_replaces_the_old_connection(
     second = SimRoomClient(room.url, candidate_token())
     await second.connect()
 
-    # Then the first connection is closed as removed, the room holds one candidate, and the agent saw
-    # the candidate leave and come back
+    # Then the first connection is closed as a duplicate identity (as LiveKit does), the room holds one
+    # candidate, and for the agent the candidate never left (back at once: no pause, no "welcome back")
     await asyncio.wait_for(first.closed.wait(), 3)
-    assert first.close_reason == "removed"
+    assert first.close_reason == "duplicate_identity"
     assert sorted(info.identity for info in room.sim.participant_infos(ROOM)) == sorted([AGENT, CANDIDATE])
-    await until(lambda: [e.kind for e in events].count("candidate_joined") == 2)
+    assert room.event_names().count("participant_joined") == 3
+    await asyncio.sleep(presence.LEAVE_DEBOUNCE_SECONDS + 0.2)
+    assert [e.kind for e in events] == ["candidate_joined"]
     assert await transport.wait_for_candidate(timeout=1.0) is True
     await second.leave()
 
@@ -331,3 +341,130 @@ async def test_the_client_sees_the_room_close_when_the_server_stops() -> None:
     assert isinstance(closed, RoomClosed)
     assert closed.reason == "server_shutdown"
     await asyncio.wait_for(client.closed.wait(), 3)
+
+
+def settings_for(room: Room, room_name: str) -> AgentSettings:
+    return AgentSettings(livekit_url=room.url, room_name=room_name)
+
+
+async def test_the_agent_alone_does_not_keep_the_room_open_after_the_candidate_left(room: Room) -> None:
+    # Given a room with a 1 s departure timeout, the agent and the candidate in it
+    room.sim.create_room("sim-room-departure", departure_timeout=1)
+    transport = SimRoomTransport(settings_for(room, "sim-room-departure"))
+    events: list[RoomEvent] = []
+    transport.on_room_event(events.append)
+    await transport.connect()
+    candidate = SimRoomClient(room.url, candidate_token(room="sim-room-departure"))
+    await candidate.connect()
+
+    # When the candidate leaves and the agent stays
+    await candidate.leave()
+
+    # Then LiveKit's departure timeout closes the room anyway (an agent-kind participant keeps no room
+    # open), and the agent is told
+    await until(lambda: any(event.kind == "room_closed" for event in events), within=3.0)
+    assert "sim-room-departure" not in room.sim.rooms
+    assert room.event_names()[-1] == "room_finished"
+    await transport.close()
+
+
+async def test_a_room_only_the_agent_joined_closes_after_its_empty_timeout(room: Room) -> None:
+    room.sim.create_room("sim-room-empty", empty_timeout=1)
+    transport = SimRoomTransport(settings_for(room, "sim-room-empty"))
+    events: list[RoomEvent] = []
+    transport.on_room_event(events.append)
+    await transport.connect()
+
+    await until(lambda: any(event.kind == "room_closed" for event in events), within=3.0)
+    assert "sim-room-empty" not in room.sim.rooms
+    await transport.close()
+
+
+async def test_a_full_reconnect_of_the_candidates_client_is_no_leave_for_the_agent(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    transport, events = agent
+    candidate = SimRoomClient(room.url, candidate_token())
+    await candidate.connect()
+    await until(lambda: [e.kind for e in events] == ["candidate_joined"])
+
+    # When the candidate's SDK does a full reconnect (LiveKit reports a leave and a join)
+    room.hub.full_reconnect(ROOM, CANDIDATE)
+    await until(lambda: room.event_names().count("participant_joined") == 3)
+    assert room.event_names()[-2:] == ["participant_left", "participant_joined"]
+
+    # Then the agent saw no leave, and still hears the candidate on the same connection
+    await asyncio.sleep(presence.LEAVE_DEBOUNCE_SECONDS + 0.2)
+    assert [e.kind for e in events] == ["candidate_joined"]
+    await candidate.publish_data({"message": "Still here.", "timestamp": 1}, topic=CHAT_TOPIC)
+    heard = await transport.listen(timeout=2.0)
+    assert heard is not None
+    assert heard.text == "Still here."
+    await candidate.leave()
+
+
+async def test_a_full_reconnect_of_the_agents_own_client_is_no_leave_of_the_candidate(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    transport, events = agent
+    candidate = SimRoomClient(room.url, candidate_token())
+    await candidate.connect()
+    await until(lambda: [e.kind for e in events] == ["candidate_joined"])
+
+    # When the agent's own SDK does a full reconnect (it sees everyone leave and join again)
+    room.hub.full_reconnect(ROOM, AGENT)
+    await asyncio.sleep(presence.LEAVE_DEBOUNCE_SECONDS + 0.2)
+
+    # Then for the conductor the candidate never left
+    assert [e.kind for e in events] == ["candidate_joined"]
+    assert await transport.wait_for_candidate(timeout=0.01)
+    await candidate.leave()
+
+
+async def test_a_second_agent_with_the_same_identity_replaces_the_first(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    _, events = agent
+
+    # When another agent joins with this interview's identity
+    second = SimRoomTransport(AgentSettings(livekit_url=room.url))
+    await second.connect()
+
+    # Then the first is told it was replaced (it leaves without recording), not that the room closed
+    await until(lambda: any(event.kind in {"agent_replaced", "room_closed"} for event in events))
+    assert [(e.kind, e.reason) for e in events] == [("agent_replaced", "duplicate_identity")]
+    await second.close()
+
+
+async def test_a_candidate_with_a_frontend_minted_identity_is_the_candidate(
+    room: Room, agent: tuple[SimRoomTransport, list[RoomEvent]]
+) -> None:
+    transport, events = agent
+
+    # When someone joins with an identity the frontend chose (not the recorded one), and another agent
+    other_agent = SimRoomClient(room.url, agent_token_for("some-other-agent"))
+    await other_agent.connect()
+    candidate = SimRoomClient(room.url, candidate_token(identity="candidate-cand-1-from-the-app"))
+    await candidate.connect()
+
+    # Then the ordinary participant is the candidate, and their chat is heard
+    await until(lambda: [e.kind for e in events] == ["candidate_joined"])
+    assert events[0].identity == "candidate-cand-1-from-the-app"
+    await candidate.publish_data({"message": "Hello.", "timestamp": 1}, topic=CHAT_TOPIC)
+    heard = await transport.listen(timeout=2.0)
+    assert heard is not None
+    assert heard.text == "Hello."
+    await candidate.leave()
+    await other_agent.leave()
+
+
+def agent_token_for(identity: str) -> str:
+    grants = api.VideoGrants(room_join=True, room=ROOM, can_publish=True, can_publish_data=True, agent=True)
+    return (
+        api.AccessToken(TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET)
+        .with_identity(identity)
+        .with_kind("agent")
+        .with_grants(grants)
+        .with_ttl(timedelta(minutes=5))
+        .to_jwt()
+    )

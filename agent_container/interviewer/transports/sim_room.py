@@ -4,7 +4,10 @@ It joins over the simulated server's signalling WebSocket (sim_protocol) with an
 for itself, exactly as the LiveKit transport joins a real room. In text mode the candidate speaks by
 chat: data on `lk.chat` as `{"message": text, "timestamp": ms}`. The agent's speech is published as a
 live caption on `lk.transcription` (the conductor itself sends the interview topic's `transcript`
-messages), and its state is the `lk.agent.state` attribute, as LiveKit agents keep it.
+messages), and its state is the `lk.agent.state` attribute, as LiveKit agents keep it. Who the candidate
+is follows the same rule as in a LiveKit room (transports.candidate_rule): the recorded identity, else the
+first ordinary participant that is not an agent. Data messages are capped and split as LiveKit needs
+(transports.data_packets).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 import aiohttp
+from interview_common.observability import logger
 from pydantic import SecretStr, ValidationError
 
 from interviewer.clock import Clock, RealClock
@@ -32,6 +36,9 @@ from interviewer.ports import (
     RoomEventListener,
     Utterance,
 )
+from interviewer.transports.candidate_rule import CandidateRule
+from interviewer.transports.data_packets import MessageTooLarge, packets
+from interviewer.transports.presence import CandidatePresence
 from interviewer.transports.sim_protocol import (
     AttributesChanged,
     Data,
@@ -51,6 +58,7 @@ from interviewer.transports.sim_protocol import (
 AGENT_STATE_ATTRIBUTE = "lk.agent.state"
 AGENT_TOKEN_TTL = timedelta(hours=3)
 CONNECT_TIMEOUT_SECONDS = 10.0
+DUPLICATE_IDENTITY = "duplicate_identity"  # the room_closed reason when a newer connection took the identity
 
 FrameListener = Callable[[ServerFrame], Awaitable[None] | None]
 
@@ -254,7 +262,9 @@ class SimRoomTransport:
         self._clock: Clock = clock or RealClock()
         self._words_per_second = words_per_second
         self._client = SimRoomClient(settings.livekit_url, agent_token(settings))
-        self._candidate_present = asyncio.Event()
+        self._presence = CandidatePresence(self._clock, self._emit)
+        self._rule = CandidateRule(settings.candidate_identity)
+        self._candidate: str | None = None
         self._utterances: asyncio.Queue[Utterance] = asyncio.Queue()
         self._listeners: list[RoomEventListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -265,14 +275,16 @@ class SimRoomTransport:
     async def connect(self) -> None:
         self._client.on_frame(self._on_frame)
         joined = await self._client.connect()
-        if self._settings.candidate_identity in {p.identity for p in joined.participants}:
-            self._candidate_present.set()
+        for participant in joined.participants:
+            if self._is_candidate(participant):
+                self._candidate = participant.identity
+                self._presence.present.set()
 
     async def wait_for_candidate(self, timeout: float) -> bool:  # noqa: ASYNC109 - the Transport port
-        if self._candidate_present.is_set():
+        if self._presence.present.is_set():
             return True
         try:
-            await self._clock.wait_for(self._candidate_present.wait(), timeout)
+            await self._clock.wait_for(self._presence.present.wait(), timeout)
         except TimeoutError:
             return False
         return True
@@ -301,9 +313,15 @@ class SimRoomTransport:
         if self._closed:
             return
         try:
-            await self._client.publish_data(message, topic=topic)
-        except ConnectionError:
-            return  # the room is gone; room_closed has told the conductor
+            payloads = packets(message)
+        except MessageTooLarge as error:
+            logger.error("a data message is too large to send", extra={"topic": topic, "reason": str(error)})
+            return
+        for payload in payloads:
+            try:
+                await self._client.publish_data(json.loads(payload), topic=topic)
+            except ConnectionError:
+                return  # the room is gone; room_closed has told the conductor
 
     async def set_agent_state(self, state: AgentState) -> None:
         if self._closed:
@@ -318,6 +336,7 @@ class SimRoomTransport:
         if self._closed:
             return
         self._closed = True
+        await self._presence.aclose()
         await self._client.leave()
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -325,25 +344,30 @@ class SimRoomTransport:
 
     # -- what the room says -------------------------------------------------------------------------
 
+    @property
+    def candidate_identity(self) -> str | None:
+        return self._candidate
+
+    def _is_candidate(self, participant: ParticipantView) -> bool:
+        return self._rule.is_candidate(
+            participant.identity, is_agent=participant.kind == "agent", current=self._candidate
+        )
+
     def _on_frame(self, frame: ServerFrame) -> None:
-        candidate = self._settings.candidate_identity
-        if isinstance(frame, ParticipantJoined) and frame.participant.identity == candidate:
-            self._candidate_present.set()
-            self._emit(RoomEvent(kind="candidate_joined", identity=candidate, at=self._clock.now()))
-        elif isinstance(frame, ParticipantLeft) and frame.participant.identity == candidate:
-            self._candidate_present.clear()
-            self._emit(
-                RoomEvent(
-                    kind="candidate_left", identity=candidate, reason=frame.reason, at=self._clock.now()
-                )
-            )
+        if isinstance(frame, ParticipantJoined) and self._is_candidate(frame.participant):
+            self._candidate = frame.participant.identity
+            self._presence.arrived(frame.participant.identity)
+        elif isinstance(frame, ParticipantLeft) and frame.participant.identity == self._candidate:
+            self._presence.departed(frame.participant.identity, frame.reason)
         elif isinstance(frame, RoomClosed):
-            self._emit(RoomEvent(kind="room_closed", reason=frame.reason, at=self._clock.now()))
+            # Another agent connected with this identity: it holds the interview now (not a room close).
+            kind = "agent_replaced" if frame.reason == DUPLICATE_IDENTITY else "room_closed"
+            self._emit(RoomEvent(kind=kind, reason=frame.reason, at=self._clock.now()))
         elif isinstance(frame, Data):
             self._on_data(frame)
 
     def _on_data(self, frame: Data) -> None:
-        if frame.topic == CHAT_TOPIC and frame.sender == self._settings.candidate_identity:
+        if frame.topic == CHAT_TOPIC and frame.sender is not None and frame.sender == self._candidate:
             said = chat_text(frame.payload)
             if said is not None and said[0].strip():
                 received = self._clock.now()

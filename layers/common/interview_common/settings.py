@@ -6,7 +6,15 @@ import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from interview_common.livekit_room_settings import (
+    DEPARTURE_MARGIN_SECONDS,
+    REJOIN_GRACE_SECONDS,
+    ROOM_DEPARTURE_TIMEOUT_SECONDS,
+    ROOM_EMPTY_TIMEOUT_SECONDS,
+    departure_timeout_covers,
+)
 
 
 def _split_csv(value: object) -> object:
@@ -37,8 +45,14 @@ class Settings(BaseModel):
     public_api_url: str | None = Field(default=None, alias="PUBLIC_API_URL")
     retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1, le=3650)
     candidate_token_ttl_seconds: int = Field(default=2 * 3600, alias="CANDIDATE_TOKEN_TTL_SECONDS", ge=60)
-    room_empty_timeout_seconds: int = Field(default=600, alias="ROOM_EMPTY_TIMEOUT_SECONDS", ge=10)
-    room_departure_timeout_seconds: int = Field(default=120, alias="ROOM_DEPARTURE_TIMEOUT_SECONDS", ge=0)
+    # The room's timeouts and the agent's rejoin grace: interview_common.livekit_room_settings.
+    room_empty_timeout_seconds: int = Field(
+        default=ROOM_EMPTY_TIMEOUT_SECONDS, alias="ROOM_EMPTY_TIMEOUT_SECONDS", ge=10
+    )
+    room_departure_timeout_seconds: int = Field(
+        default=ROOM_DEPARTURE_TIMEOUT_SECONDS, alias="ROOM_DEPARTURE_TIMEOUT_SECONDS", ge=0
+    )
+    rejoin_grace_seconds: float = Field(default=REJOIN_GRACE_SECONDS, alias="REJOIN_GRACE", ge=0)
     heartbeat_stale_seconds: int = Field(default=30, alias="HEARTBEAT_STALE_SECONDS", ge=5)
     # Each LiveKit server call gives up after this long (a Lambda answers within API Gateway's 30 s).
     livekit_timeout_seconds: float = Field(default=5.0, alias="LIVEKIT_TIMEOUT_SECONDS", gt=0, le=20)
@@ -66,6 +80,16 @@ class Settings(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return value or None
+
+    @model_validator(mode="after")
+    def _room_outlives_the_rejoin_grace(self) -> Settings:
+        if not departure_timeout_covers(self.room_departure_timeout_seconds, self.rejoin_grace_seconds):
+            raise ValueError(
+                f"ROOM_DEPARTURE_TIMEOUT_SECONDS ({self.room_departure_timeout_seconds}) must be at least "
+                f"REJOIN_GRACE ({self.rejoin_grace_seconds:g}) + {DEPARTURE_MARGIN_SECONDS}: LiveKit would "
+                "close the room while the agent still waits for the candidate to come back"
+            )
+        return self
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -40,7 +40,7 @@ def is_conditional_failure(error: ClientError) -> bool:
 
 @dataclass(frozen=True)
 class RoomSnapshot:
-    """What one strongly consistent query of a room's partition returns for the status routes."""
+    """What the status routes read of a room: its interview (META) and who is in the room."""
 
     interview: InterviewItem
     participants: list[ParticipantItem] = field(default_factory=list)
@@ -56,21 +56,38 @@ class InterviewStore:
     def create_interview(self, interview: InterviewItem) -> InterviewItem | None:
         """Record a new interview for a room that has none, or whose last one failed.
 
+        A new room's META starts with an empty participants map (status polls read it alone). A room
+        whose failed interview is replaced keeps the people in it: its META is written without the map,
+        so the room's PARTICIPANT# items answer until the next webhook puts them on META.
         Returns None when another active or finished interview holds the room (the caller reads it).
         """
+        fresh = (
+            interview
+            if interview.participants is not None
+            else interview.model_copy(update={"participants": {}})
+        )
+        if self._put_interview(fresh, "attribute_not_exists(PK)", {}):
+            return fresh
+        replacing = interview.model_copy(update={"participants": None})
+        if self._put_interview(
+            replacing, "#state = :failed", {":failed": {"S": InterviewState.FAILED.value}}
+        ):
+            return replacing
+        return None
+
+    def _put_interview(self, interview: InterviewItem, condition: str, values: dict[str, Any]) -> bool:
+        request: dict[str, Any] = {"ConditionExpression": condition}
+        if values:
+            request.update(ExpressionAttributeNames={"#state": "state"}, ExpressionAttributeValues=values)
         try:
             self._dynamodb.put_item(
-                TableName=self.table_name,
-                Item=to_attribute_values(interview.to_item()),
-                ConditionExpression="attribute_not_exists(PK) OR #state = :failed",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":failed": {"S": InterviewState.FAILED.value}},
+                TableName=self.table_name, Item=to_attribute_values(interview.to_item()), **request
             )
         except ClientError as error:
             if is_conditional_failure(error):
-                return None
+                return False
             raise
-        return interview
+        return True
 
     def get_interview(self, room_name: str) -> InterviewItem | None:
         response = self._dynamodb.get_item(
@@ -82,27 +99,31 @@ class InterviewStore:
         return InterviewItem.from_item(from_attribute_values(item)) if item else None
 
     def get_room_snapshot(self, room_name: str) -> RoomSnapshot | None:
-        """META and every PARTICIPANT# item in one strongly consistent query (they sort together)."""
+        """META and who is in the room, strongly consistent: one GetItem of META, which keeps the room's
+        participants; for a record written before it did, also a Query of its PARTICIPANT# items."""
+        interview = self.get_interview(room_name)
+        if interview is None:
+            return None
+        if interview.participants is not None:
+            participants = [
+                ParticipantItem.model_validate(
+                    {**entry, "room_name": room_name, "expires_at": interview.expires_at}
+                )
+                for _, entry in sorted(interview.participants.items())
+            ]
+            return RoomSnapshot(interview=interview, participants=participants)
         response = self._dynamodb.query(
             TableName=self.table_name,
-            KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
             ExpressionAttributeValues={
                 ":pk": {"S": room_pk(room_name)},
-                ":first": {"S": META_SK},
-                ":last": {"S": PARTICIPANT_PREFIX + "\uffff"},
+                ":prefix": {"S": PARTICIPANT_PREFIX},
             },
             ConsistentRead=True,
         )
-        interview: InterviewItem | None = None
-        participants: list[ParticipantItem] = []
-        for raw in response.get("Items", []):
-            item = from_attribute_values(raw)
-            if item["SK"] == META_SK:
-                interview = InterviewItem.from_item(item)
-            elif item["SK"].startswith(PARTICIPANT_PREFIX):
-                participants.append(ParticipantItem.from_item(item))
-        if interview is None:
-            return None
+        participants = [
+            ParticipantItem.from_item(from_attribute_values(raw)) for raw in response.get("Items", [])
+        ]
         return RoomSnapshot(interview=interview, participants=participants)
 
     def latest_for_candidate(self, candidate_id: str) -> InterviewItem | None:

@@ -12,9 +12,12 @@ import pytest
 from interviewer.clock import RealClock
 from interviewer.config import AgentSettings
 from interviewer.ports import RoomEvent, SpeechFailed
+from interviewer.transports import livekit as livekit_transport
+from interviewer.transports import presence
 from interviewer.transports.avatar import IDLE_RGBA, SPEAKING_RGBA, AvatarTile
+from interviewer.transports.data_packets import CANDIDATE_TEXT_LIMIT
 from interviewer.transports.livekit import AGENT_TOKEN_TTL, LiveKitTransport, agent_token
-from interviewer.transports.livekit_voice import VoicePipeline
+from interviewer.transports.livekit_voice import BACKCHANNEL_MAX_WORDS, VoicePipeline
 from livekit import api, rtc
 from livekit.agents.types import APIConnectOptions
 
@@ -24,6 +27,7 @@ from tests.unit.agent.livekit_doubles import (
     AudioSourceSink,
     OfflineRoom,
     ToneTTS,
+    end_of_turn,
 )
 
 KEY = "devkey"
@@ -119,23 +123,52 @@ async def test_a_speech_failure_is_reported_to_the_conductor() -> None:
 
 
 async def test_a_finished_turn_reaches_the_conductor_and_no_reply_is_generated() -> None:
-    # Given the voice pipeline in text mode
+    # Given the voice pipeline in text mode: a session with no LLM, the conductor's agent in it
     voice = VoicePipeline.create(RealClock())
     await voice.start()
+    assert voice.session.llm is None
 
-    # When the candidate's turn is run through the session (as STT + end of turn would deliver it)
-    result = await voice.session.run(user_input="I measured it and cut latency by half.")
+    # When the session's end of turn hands the candidate's words to the agent (as STT + turn detection do)
+    await end_of_turn(voice, "I measured it and cut latency by half.")
 
-    # Then the conductor hears it, and the session said nothing on its own
+    # Then the conductor hears it, and no reply was generated
     heard = await voice.next_turn(1.0)
     assert heard is not None
     assert heard.text == "I measured it and cut latency by half."
     assert heard.started_at <= heard.ended_at
-    assert result.events == []
     assert all(getattr(item, "role", None) != "assistant" for item in voice.session.history.items)
     # And silence is reported as None after the timeout
     assert await voice.next_turn(0.01) is None
     await voice.aclose()
+
+
+async def test_a_turn_that_ended_before_the_agents_latest_line_is_not_its_answer() -> None:
+    # Given a turn the conductor never listened for (it ended before the agent spoke again)
+    voice = VoicePipeline.create(RealClock(), tts=ToneTTS())
+    voice.session.output.audio = AudioSourceSink(rtc.AudioSource(SAMPLE_RATE, 1))
+    await voice.start()
+    await end_of_turn(voice, "and one more thing about the last question")
+    await asyncio.sleep(0.01)
+
+    # When the agent asks the next question, and the candidate answers it
+    await voice.say("Question two of five: how do you test?")
+    await end_of_turn(voice, "I write the test first.")
+
+    # Then the next listen returns the answer to question two, not the stale words
+    heard = await voice.next_turn(1.0)
+    assert heard is not None
+    assert heard.text == "I write the test first."
+    assert [turn.text for turn in voice.turns.dropped] == ["and one more thing about the last question"]
+    await voice.aclose()
+
+
+async def test_the_backchannel_and_interruption_rules_are_the_sessions() -> None:
+    voice = VoicePipeline.create(RealClock())
+    interruption = voice.session.options.interruption
+    assert interruption["min_words"] == BACKCHANNEL_MAX_WORDS + 1 == 3
+    assert interruption["min_duration"] >= 0.5
+    assert interruption["enabled"] is True
+    assert voice.session.options.preemptive_generation["enabled"] is False
 
 
 def test_the_avatar_tile_lights_up_while_speaking() -> None:
@@ -174,8 +207,9 @@ async def test_the_transport_joins_with_its_token_and_publishes_its_avatar(setti
 
 
 async def test_the_candidate_is_found_by_identity_or_as_the_first_ordinary_participant(
-    settings: AgentSettings,
+    settings: AgentSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(presence, "LEAVE_DEBOUNCE_SECONDS", 0.05)
     # Given a room where another agent and a candidate with the frontend's own identity join
     room = OfflineRoom()
     transport, events = await connected(settings, room)
@@ -190,6 +224,7 @@ async def test_the_candidate_is_found_by_identity_or_as_the_first_ordinary_parti
     room.join("recruiter-observer")
     room.leave("recruiter-observer")
     room.leave("user-from-frontend")
+    await asyncio.sleep(presence.LEAVE_DEBOUNCE_SECONDS + 0.1)
     assert [(event.kind, event.identity) for event in events] == [
         ("candidate_joined", "user-from-frontend"),
         ("candidate_left", "user-from-frontend"),
@@ -222,6 +257,7 @@ async def test_data_messages_and_agent_state_go_to_the_room(settings: AgentSetti
 
     await transport.publish({"type": "agent_listening"})
     await transport.set_agent_state("listening")
+    await asyncio.sleep(0)  # the attribute is written beside the conversation
     room.delete()
     await transport.publish(
         {"type": "status", "state": "in_progress", "phase": "asking"}
@@ -262,15 +298,174 @@ async def test_the_session_opens_no_remote_control_channel_in_the_room() -> None
     voice = VoicePipeline.create(RealClock())
     started: dict[str, object] = {}
 
+    class Started(Exception):
+        pass
+
     async def record_start(agent: object, **options: object) -> None:
         started.update(options)
+        raise Started
 
     voice.session.start = record_start  # type: ignore[method-assign]
 
     # When it starts in the room
-    await voice.start(OfflineRoom())  # type: ignore[arg-type]
+    with pytest.raises(Started):
+        await voice.start(OfflineRoom())  # type: ignore[arg-type]
 
     # Then AgentSession is told not to host a remote session: no participant can send run_input or
-    # update_io on lk.agent.session, and session events are not broadcast to the room
+    # update_io on lk.agent.session, and session events are not broadcast to the room (test_room_io
+    # runs RoomIO for real and sees no lk.agent.session traffic)
     assert started["session_host"] is False
     assert started["room"] is not None
+
+
+async def test_roomio_still_has_the_agent_state_handler_the_conductor_takes_over() -> None:
+    # livekit-agents has no option to leave lk.agent.state alone; the pipeline unhooks RoomIO's handler
+    # by name. An upgrade that renames it must fail here, not write the attribute twice silently.
+    from livekit.agents.voice.room_io import RoomIO
+
+    assert callable(getattr(RoomIO, "_on_agent_state_changed", None))
+
+
+async def test_agent_state_updates_never_hold_the_conductor_up_and_the_latest_wins(
+    settings: AgentSettings,
+) -> None:
+    # Given a room whose attribute updates take 0.2 s each (a reconnecting signal connection)
+    room = OfflineRoom()
+    transport, _ = await connected(settings, room)
+    room.local_participant.attribute_delay = 0.2
+
+    # When the conductor changes state four times in a row
+    started = time.monotonic()
+    for state in ("thinking", "speaking", "listening", "idle"):
+        await transport.set_agent_state(state)  # type: ignore[arg-type]
+    took = time.monotonic() - started
+
+    # Then it never waited, and the room ends on the last state without replaying the ones in between
+    assert took < 0.05
+    await asyncio.sleep(0.6)
+    assert room.local_participant.attributes["lk.agent.state"] == "idle"
+    assert room.local_participant.attribute_history == ["idle"]
+    await transport.close()
+
+
+async def test_an_attribute_update_that_hangs_is_given_up(
+    settings: AgentSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a room where an attribute update hangs
+    monkeypatch.setattr(livekit_transport, "ATTRIBUTE_WRITE_TIMEOUT", 0.1)
+    room = OfflineRoom()
+    transport, _ = await connected(settings, room)
+    room.local_participant.attribute_delay = 30.0
+    await transport.set_agent_state("thinking")
+    await asyncio.sleep(0.3)
+
+    # When the room recovers and the state changes again, Then the new state is written
+    room.local_participant.attribute_delay = 0.0
+    await transport.set_agent_state("listening")
+    await asyncio.sleep(0.05)
+    assert room.local_participant.attributes == {"lk.agent.state": "listening"}
+    await transport.close()
+
+
+async def test_long_messages_are_split_to_fit_livekits_packets_and_candidate_lines_capped(
+    settings: AgentSettings,
+) -> None:
+    room = OfflineRoom()
+    transport, _ = await connected(settings, room)
+    long_line = " ".join(["Scaling the ingestion pipeline meant rethinking every queue."] * 400)  # ~24 KB
+
+    # When the agent publishes a very long line of its own, and the candidate's very long answer
+    await transport.publish({"type": "transcript", "speaker": "agent", "text": long_line, "final": True})
+    await transport.publish({"type": "transcript", "speaker": "candidate", "text": long_line, "final": True})
+
+    # Then every packet fits LiveKit's 15 KiB (the double refuses larger ones), the agent's line arrives
+    # whole in numbered parts, and the candidate's line is capped
+    agent_parts = [m for m in room.messages() if m["speaker"] == "agent"]
+    assert len(agent_parts) >= 2
+    assert [m["part"] for m in agent_parts] == list(range(1, len(agent_parts) + 1))
+    assert {m["parts"] for m in agent_parts} == {len(agent_parts)}
+    assert "".join(m["text"] for m in agent_parts) == long_line
+    (candidate,) = [m for m in room.messages() if m["speaker"] == "candidate"]
+    assert len(candidate["text"]) == CANDIDATE_TEXT_LIMIT
+    assert candidate["text"].endswith("…")
+    assert transport.publish_failures == 0
+    await transport.close()
+
+
+async def test_a_message_too_large_to_split_is_refused_and_a_failed_publish_is_an_error(
+    settings: AgentSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    room = OfflineRoom()
+    transport, _ = await connected(settings, room)
+
+    # When a message with no text to split is too large, Then it is not sent and it is logged
+    await transport.publish({"type": "report", "scores": ["x" * 100] * 200})
+    # When the data channel fails, Then the failure is logged as an error, not swallowed
+    room.local_participant.fail_publish = True
+    await transport.publish({"type": "status", "state": "in_progress", "phase": "asking"})
+
+    assert room.messages() == []
+    assert transport.publish_failures == 2
+    errors = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert any("too large" in message for message in errors)
+    assert any("could not publish" in message for message in errors)
+    await transport.close()
+
+
+async def test_the_candidates_leave_is_reported_after_the_debounce_with_the_time_they_left(
+    settings: AgentSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presence, "LEAVE_DEBOUNCE_SECONDS", 0.1)
+    room = OfflineRoom()
+    transport, events = await connected(settings, room)
+    room.join("candidate-c7")
+
+    left_at = time.time()
+    room.leave("candidate-c7")
+    assert [event.kind for event in events] == ["candidate_joined"]  # not yet: it may be a reconnect
+    await asyncio.sleep(0.2)
+
+    assert [event.kind for event in events] == ["candidate_joined", "candidate_left"]
+    assert abs(events[1].at - left_at) < 0.05
+    assert not await transport.wait_for_candidate(0.01)
+    await transport.close()
+
+
+async def test_a_second_agent_with_the_same_identity_is_not_a_closed_room(settings: AgentSettings) -> None:
+    room = OfflineRoom()
+    transport, events = await connected(settings, room)
+
+    room.replaced_by_duplicate()
+
+    assert [(event.kind, event.reason) for event in events] == [("agent_replaced", "DUPLICATE_IDENTITY")]
+    await transport.close()
+
+
+@pytest.mark.parametrize(
+    ("joining", "kind", "expected"),
+    [
+        ("candidate-c7", rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, "candidate-c7"),
+        ("user-from-frontend", rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, "user-from-frontend"),
+        ("interview-agent-other", rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, None),
+        ("some-agent", rtc.ParticipantKind.PARTICIPANT_KIND_AGENT, None),
+        ("egress-recorder", rtc.ParticipantKind.PARTICIPANT_KIND_EGRESS, None),
+    ],
+)
+async def test_who_the_candidate_is(
+    settings: AgentSettings, joining: str, kind: int, expected: str | None
+) -> None:
+    room = OfflineRoom()
+    transport, _ = await connected(settings, room)
+    room.join(joining, kind=kind)
+    assert transport.candidate_identity == expected
+    await transport.close()
+
+
+async def test_the_recorded_identity_supersedes_a_fallback_candidate(settings: AgentSettings) -> None:
+    room = OfflineRoom()
+    transport, _ = await connected(settings, room)
+    room.join("someone-early")
+    room.join("candidate-c7")
+    room.join("someone-late")
+    assert transport.candidate_identity == "candidate-c7"
+    await transport.close()

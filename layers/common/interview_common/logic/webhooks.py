@@ -1,8 +1,11 @@
 """Use case: a LiveKit webhook keeps the interview's DynamoDB state true.
 
-Verification first (`receive`), then one function per event kind. Every effect is safe to repeat and to
-apply out of order: participant items merge by event order (participants.py), interview states only move
-forward (InterviewStore.transition), and an EVENT#<id> marker skips exact repeats cheaply.
+Verification first (`receive`), then one function per event kind, which decides from META as read (it
+holds the room's participants) what the event changes; that change is one write (ParticipantStore.commit:
+the EVENT#<id> dedupe marker, the participant item and META, all or none). Every effect is safe to repeat
+and to apply out of order: participants merge by event order (participants.py), interview states only
+move forward (a transition is decided from the state read, and the write holds only while META is still
+as read), and the marker makes an exact repeat one conditional failure.
 
 Grace period after the candidate leaves. A Lambda has no clock that outlives the request, so webhooks
 record the facts and two other parties decide:
@@ -10,9 +13,12 @@ record the facts and two other parties decide:
    leave at once (no webhook latency), and if nobody comes back in time it marks the interview
    `abandoned` (InterviewStore.transition) and exits. The webhook stores the candidate's `left_at` and
    `candidate_connected=false`, so status shows the absence meanwhile.
-2. LiveKit's departure timeout is the backstop: once the room is empty (the agent gave up, or crashed),
-   LiveKit closes it after ROOM_DEPARTURE_TIMEOUT_SECONDS and `room_finished` before `completed`
-   abandons the interview here and stops the agent's task if it still runs.
+2. LiveKit's departure timeout is the backstop. The agent is an agent-kind participant and does not keep
+   the room open: LiveKit closes the room ROOM_DEPARTURE_TIMEOUT_SECONDS after the last ordinary
+   participant (the candidate) left, whether the agent is still in it or not. That timeout is the rejoin
+   grace plus a margin (interview_common.livekit_room_settings), so the agent's grace decides first; if
+   the agent gave up or crashed, `room_finished` before `completed` abandons the interview here and stops
+   the agent's task if it still runs.
 """
 
 from __future__ import annotations
@@ -22,14 +28,14 @@ import binascii
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
-from interview_common.clock import iso_from_epoch
+from interview_common.clock import iso_from_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
-from interview_common.errors import BadRequest, TransitionRejected, Unauthorized
+from interview_common.errors import BadRequest, ServiceUnavailable, Unauthorized
 from interview_common.launcher import AgentLauncher
-from interview_common.lifecycle import InterviewState
+from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, can_move
 from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX, ROOM_NAME_PATTERN
 from interview_common.models.items import InterviewItem, ParticipantKind
 from interview_common.models.webhook import (
@@ -45,11 +51,20 @@ from interview_common.models.webhook import (
 )
 from interview_common.observability import logger, metrics
 from interview_common.participants import (
+    MARKER_APPLIED,
+    MARKER_CLAIMED,
+    MAX_WRITE_ATTEMPTS,
     PHASE_JOINED,
     PHASE_LEFT,
     PHASE_TRACK,
+    EventAlreadySeen,
+    EventMarker,
     ParticipantChange,
+    ParticipantRecord,
     ParticipantStore,
+    RoomWrite,
+    StaleRead,
+    merge,
     order_key,
 )
 from interview_common.store import InterviewStore
@@ -116,42 +131,84 @@ class WebhookPorts:
     launcher: Callable[[], AgentLauncher]  # built only when an agent must be stopped
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What one event does to a room, decided from META as read: the write, and what follows it."""
+
+    write: RoomWrite
+    changed: bool  # whether the event changes anything (applied) or not (unchanged)
+    state: InterviewState  # the interview's state once written
+    stop_task: str | None = None  # the agent's task to stop once written (room_finished)
+
+
 def handle_event(event: WebhookEvent, ports: WebhookPorts, *, now_epoch: float | None = None) -> WebhookAck:
     """Apply one verified event. Always answers (never raises for an event we do not act on): LiveKit
-    retries every non-2xx answer, and retrying cannot make an event about a room we do not host useful."""
+    retries every non-2xx answer, and retrying cannot make an event about a room we do not host useful.
+
+    One read (META, which holds the room's participants) and one write: the dedupe marker, the participant
+    and META together (ParticipantStore.commit). A repeat is that write's one conditional failure. When a
+    concurrent write moved META on in between, the event is decided again on what is there now."""
     handler = _HANDLERS.get(event.event)
     if handler is None:  # room_started, egress_*, ingress_*, agent_job_*, or a name LiveKit adds later
         logger.info("webhook needs no action", extra={"event": event.event})
         return WebhookAck(event=event.event, result="ignored")
-    interview = _interview_for(event, ports.store)
-    if interview is None:
-        # Another application's room on the same LiveKit project, or one whose record has expired:
-        # nothing to update, and a 404 would only make LiveKit retry it.
-        logger.info("webhook for a room without an interview", extra={"event": event.event})
-        return WebhookAck(event=event.event, result="unknown_room")
-    logger.append_keys(room_name=interview.room_name, interview_id=interview.interview_id)
-    if not _concerns_us(event, interview):
-        return WebhookAck(event=event.event, result="ignored", state=interview.state.value)
     now = time.time() if now_epoch is None else now_epoch
-    if event.id and not ports.participants.claim_event(interview.room_name, event.id, event.event, now):
-        logger.info("webhook already applied", extra={"event": event.event, "event_id": event.id})
-        return WebhookAck(event=event.event, result="duplicate", state=interview.state.value)
-    try:
-        result, state = handler(event, interview, ports)
-    except Exception:
-        if event.id:
-            _settle_claim(ports.participants.release_event, interview.room_name, event.id)
-        raise
-    if event.id:
-        _settle_claim(ports.participants.complete_event, interview.room_name, event.id)
+    for _ in range(MAX_WRITE_ATTEMPTS):
+        interview = _interview_for(event, ports.store)
+        if interview is None:
+            # Another application's room on the same LiveKit project, or one whose record has expired:
+            # nothing to update, and a 404 would only make LiveKit retry it.
+            logger.info("webhook for a room without an interview", extra={"event": event.event})
+            return WebhookAck(event=event.event, result="unknown_room")
+        logger.append_keys(room_name=interview.room_name, interview_id=interview.interview_id)
+        if not _concerns_us(event, interview):
+            return WebhookAck(event=event.event, result="ignored", state=interview.state.value)
+        decision = handler(event, interview, ports.participants.room_of(interview))
+        marker = None
+        if event.id:  # work outside DynamoDB follows: claimed until it is done
+            status = MARKER_CLAIMED if decision.stop_task else MARKER_APPLIED
+            marker = EventMarker(event.id, event.event, now, status=status)
+        try:
+            ports.participants.commit(replace(decision.write, marker=marker))
+        except StaleRead:
+            continue  # another write came between our read and ours: decide again on what it left
+        except EventAlreadySeen as seen:
+            if seen.in_flight:
+                raise ServiceUnavailable("an earlier delivery of this event is being applied") from None
+            logger.info("webhook already applied", extra={"event": event.event, "event_id": event.id})
+            return WebhookAck(event=event.event, result="duplicate", state=interview.state.value)
+        break
+    else:
+        raise ServiceUnavailable("the room kept changing under concurrent writes; retry")
+    if decision.state != interview.state:
+        logger.info("interview moved", extra={"from": interview.state.value, "to": decision.state.value})
+    if decision.stop_task:
+        _stop_agent(decision.stop_task, interview, decision.state, ports, event.id)
+    result: Result = "applied" if decision.changed else "unchanged"
     logger.info(
         "webhook handled",
-        extra={"event": event.event, "event_id": event.id, "result": result, "state": state},
+        extra={"event": event.event, "event_id": event.id, "result": result, "state": decision.state.value},
     )
     metrics.add_metric(
         name="WebhookApplied" if result == "applied" else "WebhookUnchanged", unit="Count", value=1
     )
-    return WebhookAck(event=event.event, result=result, state=state)
+    return WebhookAck(event=event.event, result=result, state=decision.state.value)
+
+
+def _stop_agent(
+    task: str, interview: InterviewItem, state: InterviewState, ports: WebhookPorts, event_id: str
+) -> None:
+    """Stop the agent of a closed room; the event's claim is completed after, or released on failure so
+    that LiveKit's retry stops it (every part of the event is safe to apply again)."""
+    try:
+        ports.launcher().stop(task, f"room {interview.room_name} finished ({state.value})")
+    except Exception:
+        if event_id:
+            _settle_claim(ports.participants.release_event, interview.room_name, event_id)
+        raise
+    logger.info("agent task stopped", extra={"task": task})
+    if event_id:
+        _settle_claim(ports.participants.complete_event, interview.room_name, event_id)
 
 
 def _settle_claim(settle: Callable[[str, str], None], room_name: str, event_id: str) -> None:
@@ -232,80 +289,79 @@ def _track_field(event: WebhookEvent) -> Literal["microphone_on", "camera_on"] |
     return {"MICROPHONE": "microphone_on", "CAMERA": "camera_on"}.get(source)  # type: ignore[return-value]
 
 
-# -- one function per event kind --------------------------------------------------------------------
+# -- one function per event kind: each decides from META as read, and writes nothing itself -------------
 
-Outcome = tuple[Result, str]
+Room = dict[str, ParticipantRecord]
 
 
-def on_participant_joined(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+def on_participant_joined(event: WebhookEvent, interview: InterviewItem, room: Room) -> Decision:
     change = _change(event, interview, phase=PHASE_JOINED, present=True, microphone_on=False, camera_on=False)
-    changed = _apply(change, interview, ports)
+    fields: dict[str, Any] = {}
     # Joining happened whatever arrived since, and transitions only move forward: always try.
-    if change.kind == "agent":
-        moved = _forward(ports.store, interview, InterviewState.WAITING_FOR_CANDIDATE)
+    if change.kind == "agent" and can_move(interview.state, InterviewState.WAITING_FOR_CANDIDATE):
+        fields.update(state=InterviewState.WAITING_FOR_CANDIDATE.value)
     elif change.kind == "candidate":
-        moved = _forward(ports.store, interview, InterviewState.IN_PROGRESS, started_at=event.created_at_iso)
-        if moved is None:  # started earlier, or ended: started_at still becomes the earliest join delivered
-            changed = (
-                ports.participants.record_candidate_joined(
-                    interview.room_name, interview.interview_id, event.created_at_iso
-                )
-                or changed
-            )
-    else:
-        moved = None
-    return _outcome(changed or moved is not None, moved or interview)
+        if can_move(interview.state, InterviewState.IN_PROGRESS):
+            fields.update(state=InterviewState.IN_PROGRESS.value, started_at=event.created_at_iso)
+        elif interview.started_at is None or interview.started_at > event.created_at_iso:
+            # Started earlier, or ended: started_at still becomes the earliest join delivered.
+            fields.update(started_at=event.created_at_iso)
+        if interview.end_reason == END_REASON_NO_SHOW:
+            # The room's close arrived before this join: the candidate did come, so it was no no-show.
+            fields.update(end_reason=None)
+    return _participant_decision(change, interview, room, fields)
 
 
-def on_participant_left(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+def on_participant_left(event: WebhookEvent, interview: InterviewItem, room: Room) -> Decision:
     """participant_left and participant_connection_aborted. A candidate's absence is recorded; deciding
     that they will not return is the agent's grace timer's, or room_finished's (see the module's notes)."""
     change = _change(event, interview, phase=PHASE_LEFT, present=False, microphone_on=False, camera_on=False)
-    return _outcome(_apply(change, interview, ports), interview)
+    return _participant_decision(change, interview, room, {})
 
 
-def on_track_changed(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+def on_track_changed(event: WebhookEvent, interview: InterviewItem, room: Room) -> Decision:
     """The candidate's microphone or camera published (on, unless published muted) or unpublished (off)."""
     on = event.event == TRACK_PUBLISHED and not (event.track is not None and event.track.muted)
     if _track_field(event) == "microphone_on":
         change = _change(event, interview, phase=PHASE_TRACK, present=True, microphone_on=on)
     else:
         change = _change(event, interview, phase=PHASE_TRACK, present=True, camera_on=on)
-    return _outcome(_apply(change, interview, ports), interview)
+    return _participant_decision(change, interview, room, {})
 
 
-def on_room_finished(event: WebhookEvent, interview: InterviewItem, ports: WebhookPorts) -> Outcome:
+def on_room_finished(event: WebhookEvent, interview: InterviewItem, room: Room) -> Decision:
     """The room closed: nobody is connected any more, an unfinished interview is abandoned, and its agent
     is stopped if it still runs. Two exceptions leave the agent to finish and record the end itself:
     a completed interview (its agent may still be writing the report), and one whose end was asked for
     (POST /end-interview: the agent closes it as completed; if it dies instead, its task's STOPPED event
     fails the interview)."""
-    flagged = ports.participants.set_presence(
-        interview.room_name,
-        interview.interview_id,
-        agent_connected=False,
-        candidate_connected=False,
-        room_finished_at=event.created_at_iso,
-    )
-    if interview.state == InterviewState.COMPLETED or interview.end_requested_at is not None:
-        return _outcome(flagged, interview)
-    moved = _forward(
-        ports.store,
-        interview,
-        InterviewState.ABANDONED,
-        error=ROOM_CLOSED_REASON,
-        ended_at=event.created_at_iso,
-    )
-    current = moved or ports.store.get_interview(interview.room_name) or interview
-    if current.task_arn and current.state != InterviewState.COMPLETED:
-        ports.launcher().stop(
-            current.task_arn, f"room {interview.room_name} finished ({current.state.value})"
+    fields: dict[str, Any] = {}
+    if interview.room_finished_at is None:  # from now on nobody is connected, whatever arrives late
+        fields.update(agent_connected=False, candidate_connected=False, room_finished_at=event.created_at_iso)
+    no_show = not interview.candidate_ever_joined
+    if interview.state == InterviewState.COMPLETED or (
+        interview.end_requested_at is not None and not no_show
+    ):
+        return _decision(interview, fields, changed=bool(fields))
+    if can_move(interview.state, InterviewState.ABANDONED):
+        # A room that closes before the candidate ever joined ends a no-show, even when its end was asked
+        # for (the agent, if it is still closing, records the same).
+        fields.update(
+            state=InterviewState.ABANDONED.value, error=ROOM_CLOSED_REASON, ended_at=event.created_at_iso
         )
-        logger.info("agent task stopped", extra={"task": current.task_arn})
-    return _outcome(flagged or current.state != interview.state, current)
+        if no_show:
+            fields.update(end_reason=END_REASON_NO_SHOW)
+    decision = _decision(interview, fields, changed=bool(fields))
+    if (
+        interview.task_arn
+        and decision.state != InterviewState.COMPLETED
+        and interview.end_requested_at is None
+    ):
+        decision = replace(decision, stop_task=interview.task_arn)
+    return decision
 
 
-_HANDLERS: dict[str, Callable[[WebhookEvent, InterviewItem, WebhookPorts], Outcome]] = {
+_HANDLERS: dict[str, Callable[[WebhookEvent, InterviewItem, Room], Decision]] = {
     PARTICIPANT_JOINED: on_participant_joined,
     PARTICIPANT_LEFT: on_participant_left,
     PARTICIPANT_CONNECTION_ABORTED: on_participant_left,
@@ -319,38 +375,36 @@ _HANDLERS: dict[str, Callable[[WebhookEvent, InterviewItem, WebhookPorts], Outco
 # -- shared steps -----------------------------------------------------------------------------------
 
 
-def _apply(change: ParticipantChange, interview: InterviewItem, ports: WebhookPorts) -> bool:
-    """Merge the change into the participant's item; when the agent or the candidate came or went, bring
-    META's flags in line with every participant item (one consistent query of the room)."""
-    applied = ports.participants.apply(interview.room_name, change, interview.expires_at)
-    if applied is None:
-        return False
-    if not applied.presence_changed or change.kind == "other":
-        return True
-    snapshot = ports.store.get_room_snapshot(interview.room_name)
-    if snapshot is None:
-        return True
-    present = [p for p in snapshot.participants if p.state == "joined"]
-    agent = any(p.kind == "agent" for p in present)
-    candidate = any(p.kind == "candidate" for p in present)
-    meta = snapshot.interview
-    if (meta.agent_connected, meta.candidate_connected) != (agent, candidate):
-        ports.participants.set_presence(
-            interview.room_name, interview.interview_id, agent_connected=agent, candidate_connected=candidate
-        )
-    return True
+def _participant_decision(
+    change: ParticipantChange, interview: InterviewItem, room: Room, fields: dict[str, Any]
+) -> Decision:
+    """Merge the change into the participant; when the agent or the candidate came or went, bring META's
+    presence flags in line with everyone in the room (until room_finished, after which they stay false)."""
+    before = room.get(change.identity)
+    merged = merge(before, change, interview.room_name, interview.expires_at)
+    if merged is None:
+        return _decision(interview, fields, changed=bool(fields))
+    after = {**room, merged.identity: merged}
+    presence_changed = before is None or before.state != merged.state
+    if presence_changed and change.kind != "other" and interview.room_finished_at is None:
+        present = [p for p in after.values() if p.state == "joined"]
+        agent = any(p.kind == "agent" for p in present)
+        candidate = any(p.kind == "candidate" for p in present)
+        if (interview.agent_connected, interview.candidate_connected) != (agent, candidate):
+            fields = {**fields, "agent_connected": agent, "candidate_connected": candidate}
+    return _decision(interview, fields, changed=True, participant=merged, participants=after)
 
 
-def _forward(
-    store: InterviewStore, interview: InterviewItem, target: InterviewState, **fields: str
-) -> InterviewItem | None:
-    try:
-        moved = store.transition(interview.room_name, interview.interview_id, target, **fields)
-    except TransitionRejected:
-        return None  # already there or past it (a late or repeated event): nothing to do
-    logger.info("interview moved", extra={"from": interview.state.value, "to": target.value})
-    return moved
-
-
-def _outcome(changed: bool, interview: InterviewItem) -> Outcome:
-    return ("applied" if changed else "unchanged"), interview.state.value
+def _decision(
+    interview: InterviewItem,
+    fields: dict[str, Any],
+    *,
+    changed: bool,
+    participant: ParticipantRecord | None = None,
+    participants: Room | None = None,
+) -> Decision:
+    if fields:
+        fields = {**fields, "updated_at": now_iso()}
+    state = InterviewState(fields.get("state", interview.state))
+    write = RoomWrite(interview=interview, participant=participant, participants=participants, fields=fields)
+    return Decision(write=write, changed=changed, state=state)

@@ -69,6 +69,12 @@ class InterviewItem(TableItem):
     # POST /end-interview: when it was asked (the agent checks it with each heartbeat) and how it ended.
     end_requested_at: str | None = None
     end_reason: str | None = None
+    # When LiveKit said the room closed (room_finished): presence flags stay false from then on.
+    room_finished_at: str | None = None
+    # Who is in the room (identity -> registers, participants.ParticipantRecord.to_map_entry), kept by the
+    # webhooks with each change so that a status poll is one GetItem. None on records written before the
+    # map existed: their PARTICIPANT# items say who is there.
+    participants: dict[str, dict[str, Any]] | None = None
     # The job profile version the interview started with (job_profiles: 0 = the built-in default;
     # None = not recorded, for interviews started before versions: the agent reads the job's current one).
     profile_version: int | None = None
@@ -80,9 +86,7 @@ class InterviewItem(TableItem):
         """Whether the candidate ever joined: their first join sets `started_at` and `in_progress` (webhook
         or agent); a question asked counts too, for records written before that was reliable."""
         return (
-            self.started_at is not None
-            or self.state == InterviewState.IN_PROGRESS
-            or self.question_index > 0
+            self.started_at is not None or self.state == InterviewState.IN_PROGRESS or self.question_index > 0
         )
 
     def to_item(self) -> dict[str, Any]:
