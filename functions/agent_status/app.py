@@ -1,4 +1,4 @@
-"""GET /agent-status?room= and GET /agent-status/{roomName}: one strongly consistent DynamoDB query."""
+"""GET /agent-status?room= and GET /agent-status/{roomName}: one strongly consistent GetItem of META."""
 
 import time
 from typing import Annotated

@@ -70,7 +70,7 @@ EXPECTED_ACTIONS = {
         "iam:PassRole",
         "secretsmanager:GetSecretValue",
     },
-    "AgentStatusFunction": {"dynamodb:Query", "secretsmanager:GetSecretValue"},
+    "AgentStatusFunction": {"dynamodb:GetItem", "dynamodb:Query", "secretsmanager:GetSecretValue"},
     "InterviewStatusFunction": {"dynamodb:Query", "secretsmanager:GetSecretValue"},
     "IssueTokenFunction": {"dynamodb:GetItem", "secretsmanager:GetSecretValue"},
     "EndInterviewFunction": {
