@@ -96,6 +96,7 @@ class Tally:
     right: int = 0
     substantive: int = 0
     substantive_missed: int = 0
+    errors: int = 0  # readings that failed (counted as misses)
     per_kind: Counter[str] = field(default_factory=Counter)
     per_kind_right: Counter[str] = field(default_factory=Counter)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -129,6 +130,7 @@ class Tally:
             "substantive_answers": self.substantive,
             "substantive_read_as_other": self.substantive_missed,
             "substantive_miss_rate": round(self.substantive_miss_rate, 4),
+            "errors": self.errors,
             "per_kind": {
                 kind: {"turns": self.per_kind[kind], "right": self.per_kind_right[kind]}
                 for kind in TURN_KINDS
@@ -168,12 +170,23 @@ async def read_all(brain: Any, turns: list[Turn], profile: JobProfile) -> dict[s
     tallies = {split: Tally() for split in SPLITS}
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(turn: Turn) -> tuple[Turn, TurnReading]:
+    async def one(turn: Turn) -> tuple[Turn, TurnReading | None]:
         context = TurnContext(question=questions[turn.question], stage=turn.stage)
         async with gate:
-            return turn, await brain.understand_turn(profile, context, turn.text)
+            try:
+                return turn, await brain.understand_turn(profile, context, turn.text)
+            except Exception as error:  # a model's failure is a miss, not the end of the run
+                print(f"   reading {turn.id} failed: {type(error).__name__}: {error}", file=sys.stderr)
+                return turn, None
 
     for turn, reading in await asyncio.gather(*(one(turn) for turn in turns)):
+        if reading is None:
+            tallies[turn.split].errors += 1
+            tallies[turn.split].total += 1
+            tallies[turn.split].per_kind[turn.kind] += 1
+            tallies[turn.split].substantive += turn.substantive
+            tallies[turn.split].substantive_missed += turn.substantive
+            continue
         tallies[turn.split].add(turn, reading)
     return tallies
 
@@ -207,6 +220,7 @@ def report(
             f"baseline 'everything is an answer' {base.accuracy:.1%}, {ratio:.2f}x); substantive answers "
             f"read as something else {missed} ({substantive} the 1% target; "
             f"baseline {base.substantive_miss_rate:.1%})"
+            + (f"; {tally.errors} readings failed (counted as misses)" if tally.errors else "")
         )
         per_kind = ", ".join(
             f"{SHORT[kind]} {tally.per_kind_right[kind]}/{tally.per_kind[kind]}"
