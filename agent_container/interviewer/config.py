@@ -11,6 +11,11 @@ from interview_common.livekit_room_settings import REJOIN_GRACE_SECONDS
 from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+# OpenAI's speech-to-text models for a finished segment of audio (the agent's STT is non-streaming, cut by
+# the VAD). Realtime-only models are refused: they need the realtime API's session.
+OPENAI_STT_MODELS = ("gpt-4o-mini-transcribe", "gpt-4o-transcribe", "whisper-1")
+REALTIME_ONLY_STT_PREFIXES = ("gpt-realtime", "gpt-live-transcribe")
+
 
 def _unset_if_blank(value: object) -> object:
     if isinstance(value, str) and value.strip().lower() in {"", "none", "null"}:
@@ -83,6 +88,19 @@ class AgentSettings(BaseModel):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return _unset_if_blank(value)
+
+    @model_validator(mode="after")
+    def _speech_to_text_model(self) -> AgentSettings:
+        model = self.stt_model
+        if model.startswith(REALTIME_ONLY_STT_PREFIXES):
+            raise ValueError(
+                f"OPENAI_STT_MODEL={model} is served only by OpenAI's realtime API, which the agent does not "
+                f"use (it needs a worker job's HTTP session); use one of {', '.join(OPENAI_STT_MODELS)}"
+            )
+        # An OpenAI-compatible server (OPENAI_BASE_URL) names its own models; OpenAI's are these.
+        if self.openai_base_url is None and model not in OPENAI_STT_MODELS:
+            raise ValueError(f"OPENAI_STT_MODEL must be one of {', '.join(OPENAI_STT_MODELS)} (got {model})")
+        return self
 
     @model_validator(mode="after")
     def _identity(self) -> AgentSettings:

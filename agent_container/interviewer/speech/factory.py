@@ -119,5 +119,12 @@ def _openai_speech(settings: SpeechSettings) -> tuple[stt.STT, tts.TTS]:
     base_url = settings.openai_base_url or NOT_GIVEN
     return (
         openai.STT(model=settings.stt_model, language=settings.language, api_key=key, base_url=base_url),
-        openai.TTS(model=settings.tts_model, voice=settings.tts_voice, api_key=key, base_url=base_url),
+        # Raw 24 kHz PCM: nothing to decode (mp3 would be decoded with PyAV on the task's one vCPU).
+        openai.TTS(
+            model=settings.tts_model,
+            voice=settings.tts_voice,
+            api_key=key,
+            base_url=base_url,
+            response_format="pcm",
+        ),
     )
