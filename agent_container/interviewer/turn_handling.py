@@ -7,9 +7,11 @@ answers to follow-ups) make up the answer that is assessed. Every loop is bounde
 for the question ten times still moves on.
 
 - answer: a follow-up when the brain has one and the question allows more, else the turn is answered.
-- repeat_request: the question again; the second time rephrased or split into parts; then set aside.
+- repeat_request: the question again; the second time (or after the reassurance offered it) rephrased or
+  split into parts; then set aside.
 - clarification: the profile's clarification, else the brain's, else a neutral line; listen again.
-- skip_request: "Of course, let's move on." The turn is skipped (not assessed, not answered).
+- skip_request: "Of course, let's move on." The turn is skipped (not assessed, not answered). A request
+  to come back to it later ("can we come back to it at the end?") sets it aside instead.
 - needs_moment: it waits once, with a longer silence allowance.
 - non_answer: it reassures once (offering to rephrase or come back at the end); then the question is
   set aside and asked again before the close; still nothing: unanswered. After a follow-up it simply
@@ -54,6 +56,18 @@ _YES = re.compile(
 _NO = re.compile(
     r"^\W*(no|nope|not|actually|wait|let's (continue|carry on|go on)|carry on|continue)\b", re.IGNORECASE
 )
+
+
+_LATER = re.compile(
+    r"\b(later|at the end|come back to (it|this|that)|go back to (it|this|that)|return to (it|this|that))\b",
+    re.IGNORECASE,
+)
+
+
+def defers(text: str) -> bool:
+    """A request to skip that asks to come back to the question later ("can we come back to it at the
+    end?"): the question is set aside and asked again before the close, not skipped for good."""
+    return bool(_LATER.search(text))
 
 
 def confirms(text: str) -> bool:
@@ -195,7 +209,7 @@ class QuestionTurn:
             return "answered"
         if kind == "repeat_request":
             self._counts["repeat"] += 1
-            if self._counts["repeat"] == 1:
+            if self._counts["repeat"] == 1 and not self._counts["reassurance"]:
                 return await self._ask("repeat", phrases.repeated(self._question.text), show=True)
             if self._counts["repeat"] <= MAX_REPEATS:
                 line = phrases.rephrased(self._question.text, self._question.clarification)
@@ -210,6 +224,9 @@ class QuestionTurn:
             )
             return await self._ask("clarification", line)
         if kind == "skip_request":
+            if not self._has_answer() and not revisit and defers(exchange.answer or ""):
+                await self._interviewer.say(phrases.set_aside)
+                return "set_aside"
             await self._interviewer.say(phrases.skip)
             return "answered" if self._has_answer() else "skipped"
         if kind == "needs_moment" and not self._counts["moment"]:

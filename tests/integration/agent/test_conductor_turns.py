@@ -553,3 +553,44 @@ async def test_the_report_lists_skipped_and_unanswered_questions_and_the_candida
     ]
     assert record["report"]["skipped_questions"] == ["q3"]
     assert record["report"]["unanswered_questions"] == ["q4"]
+
+
+async def test_a_candidate_who_asks_to_come_back_to_a_question_later_gets_it_before_the_close(
+    make_harness: HarnessFactory,
+) -> None:
+    # Given a candidate who asks to come back to question 1 at the end, and answers it then
+    persona = candidate(turns={1: ["Can we come back to it at the end?", ANSWER_1]})
+    harness = make_harness(persona, profile=PROFILE)
+
+    # When the interview runs
+    outcome = await harness.run()
+
+    # Then it was set aside (not skipped), asked again before the close, and answered
+    assert harness.transport.spoken[1:5] == [
+        ASK_1,
+        PHRASES.set_aside,
+        ASK_2,
+        f"Thank you. {PHRASES.revisited(1, Q1)}",
+    ]
+    assert replies(harness, 1) == [("question", "skip_request"), ("repeat", "answer")]
+    assert harness.turns()[0].status == "answered"
+    assert outcome.questions_answered == 2
+
+
+async def test_after_the_reassurance_a_request_to_repeat_gets_the_question_put_another_way(
+    make_harness: HarnessFactory,
+) -> None:
+    # Given a candidate who has nothing at first, then asks to hear the question again (as offered)
+    persona = candidate(turns={1: ["I don't know.", "Could you repeat the question?", ANSWER_1]})
+    harness = make_harness(persona, profile=PROFILE)
+
+    # When the interview runs
+    await harness.run()
+
+    # Then the question comes back rephrased in parts, as the reassurance offered
+    assert harness.transport.spoken[1:4] == [ASK_1, PHRASES.reassurance, PHRASES.rephrased(Q1)]
+    assert replies(harness, 1) == [
+        ("question", "non_answer"),
+        ("reassurance", "repeat_request"),
+        ("repeat", "answer"),
+    ]
