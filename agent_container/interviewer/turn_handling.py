@@ -46,6 +46,7 @@ MAX_REPLIES_PER_QUESTION = 10  # candidate replies one question may take, whatev
 MAX_REPEATS = 2  # the question again, then rephrased; a third request sets it aside
 MAX_CLARIFICATIONS = 2  # then the neutral line
 MAX_CLOSING_QUESTIONS = 3  # the candidate's questions answered at the close
+QUOTED_WORDS = 25  # a kept question is said back by its first words at most
 NEEDS_MOMENT_FACTOR = 3.0  # the silence allowance after "give me a moment", in silence timeouts
 
 _YES = re.compile(
@@ -408,5 +409,11 @@ class ClosingQuestions:
             self._conversation.candidate_questions[index] = earlier.model_copy(
                 update={"said_back": said_back[:2000], "source": "profile" if reading.say else "passed_on"}
             )
-            answers.append(phrases.earlier(earlier.question, said_back))
+            answers.append(phrases.earlier(_gist(earlier.question), said_back))
         return " ".join([phrases.earlier_questions, *answers, phrases.more_questions])
+
+
+def _gist(text: str, words: int = QUOTED_WORDS) -> str:
+    """The candidate's question as it is said back to them: its first words when it was long."""
+    said = text.split()
+    return " ".join(said) if len(said) <= words else " ".join(said[:words]) + " …"
