@@ -127,6 +127,11 @@ class OpenAIBrain:
     def model(self) -> str:
         return self._model
 
+    @property
+    def output_mode(self) -> str:
+        """How this endpoint returns schema-bound output: json_schema, tool or json_object."""
+        return self._caller.mode
+
     async def aclose(self) -> None:
         await self._client.close()
 

@@ -615,6 +615,7 @@ async def test_a_server_without_json_schema_gets_a_forced_tool_call_decided_once
     # Then both were answered through a forced tool call, and json_schema was tried only once
     assert reading.kind == "skip_request"
     assert assessment.competencies[0].level == 3
+    assert brain.output_mode == "tool"
     formats = [server.body(i).get("response_format", {}).get("type") for i in range(3)]
     assert formats == ["json_schema", None, None]
     for index, name in ((1, "TurnJudgement"), (2, "AnswerJudgement")):
@@ -636,6 +637,7 @@ async def test_a_server_without_tools_either_gets_json_object_mode(fake: Any) ->
 
     # Then both come back through json_object, with the schema in the request and the prompt
     assert (first.kind, second.kind) == ("needs_moment", "answer")
+    assert brain.output_mode == "json_object"
     assert len(server.requests) == 4
     last = server.body(3)
     assert last["response_format"]["type"] == "json_object"
