@@ -34,6 +34,7 @@ def _ready(stack: LocalStack) -> None:
     else:
         print(f"  LiveKit: {livekit.url}; set its webhook URL to {stack.api_url}/livekit/webhook")
     print(f"  DynamoDB: moto at {stack.dynamodb_url} (in memory: data is gone when this stops)")
+    print(f"  Review page: {stack.api_url}/review (the hiring team's page; enter BACKEND_API_KEY there)")
     print("  Routes:")
     for route in routes_from_template():
         print(f"    {route.method:6} {route.path}")

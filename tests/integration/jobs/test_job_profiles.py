@@ -382,3 +382,14 @@ def test_start_interview_records_the_profile_version_it_started_with(
     status, _, _ = start_api.call("POST", "/start-interview", body={**START_BODY, "roomName": "room-v-after"})
     assert status == 202
     assert store.get_interview("room-v-after").profile_version == 0  # type: ignore[union-attr]
+
+
+def test_a_profile_in_todays_stored_format_puts_as_it_is(profile_api: Api) -> None:
+    # Given the built-in profile exactly as a JOB#/PROFILE item holds it (job id, rubric version, all fields)
+    body = json.loads(DEFAULT_PROFILE.model_copy(update={"job_id": JOB}).model_dump_json())
+    # When it is PUT unchanged
+    status, answer = put(profile_api, body)
+    # Then it is saved as version 1 of the job, its questions unchanged, its label kept
+    assert status == 200, answer
+    assert answer["rubricVersion"] == f"{DEFAULT_RUBRIC_VERSION}-v1"
+    assert [q["text"] for q in answer["profile"]["questions"]] == [q.text for q in DEFAULT_PROFILE.questions]

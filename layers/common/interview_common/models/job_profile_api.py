@@ -20,7 +20,8 @@ MAX_PROFILE_BODY_BYTES = 64 * 1024
 MAX_QUESTIONS = 20
 MAX_COMPETENCIES = 12
 MAX_DESCRIPTION_CHARS = 20_000
-RUBRIC_LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$"
+# The label is kept in the stored rubric version `<label>-v<n>` (at most 64 characters, as JobProfile allows).
+RUBRIC_LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._:/+-]{0,55}$"
 # A label that already ends in its version ("acme-2025.1-v3", read back by GET) is stored without it.
 _VERSION_SUFFIX = re.compile(r"-v\d+$")
 
