@@ -1,6 +1,7 @@
 """`make dev`: the backend's HTTP API on http://127.0.0.1:3001 for the Next.js frontend, until Ctrl-C.
 
-Point the frontend at it with BACKEND_API_URL=http://127.0.0.1:3001 and BACKEND_API_KEY=dev-backend-key.
+Point the frontend at it with BACKEND_API_URL=http://127.0.0.1:3001 and BACKEND_API_KEY=dev-backend-key
+(the seed's app reads NEXT_PUBLIC_BACKEND_URL: docs/frontend.md says what else it needs).
 
 - Without LiveKit settings, rooms are simulated: interviews run against the simulated room (the agent
   uses its simulated-room transport); a candidate can join with `python -m local.candidate`.
@@ -29,8 +30,12 @@ def _ready(stack: LocalStack) -> None:
     print(f"\nLive interview API: {stack.api_url}", flush=True)
     print(f"  BACKEND_API_URL={stack.api_url}")
     print(f"  BACKEND_API_KEY={stack.options.backend_api_key}")
+    print(f"  The seed's Next.js app (docs/frontend.md): NEXT_PUBLIC_BACKEND_URL={stack.api_url}")
+    print("  Browser access: on (a candidate's page may send its LiveKit token on its room's routes)")
     if livekit is None:
-        print(f"  LiveKit: simulated at {stack.livekit_url} (no LiveKit server needed)")
+        print(
+            f"  LiveKit: simulated at {stack.livekit_url} (devkey/secret; no LiveKit server needed, no media)"
+        )
     else:
         print(f"  LiveKit: {livekit.url}; set its webhook URL to {stack.api_url}/livekit/webhook")
     print(f"  DynamoDB: moto at {stack.dynamodb_url} (in memory: data is gone when this stops)")
