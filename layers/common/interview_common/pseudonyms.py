@@ -79,4 +79,4 @@ class PseudonymisingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON log format, with every email in the record replaced by its pseudonym."""
 
     def serialize(self, log: LogRecord) -> str:
-        return super().serialize(scrub(dict(log)))  # type: ignore[arg-type]
+        return super().serialize(scrub(dict(log)))
