@@ -18,7 +18,7 @@ export SAM_CLI_TELEMETRY := 0
 # sam build runs pip with the python3.12 it finds on PATH.
 export PATH := $(dir $(PYTHON312)):$(PATH)
 
-.PHONY: help demo dev test test-browser lint typecheck template iac unit integration e2e bench build clean events
+.PHONY: help demo dev test test-browser test-livekit lint typecheck template iac unit integration e2e bench build clean events
 
 help:
 	@echo "make demo   run one whole interview offline and print its report"
@@ -26,6 +26,7 @@ help:
 	@echo "make test   lint, type-check, validate and build the template, run every test"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make test-browser  the review page in chromium (installs chromium and playwright-core if missing)"
+	@echo "make test-livekit  one spoken interview against a real LiveKit server (LIVEKIT_URL=ws://...)"
 
 $(TOOLS)/uv/bin/uv:
 	@test -n "$(PYTHON312)" || { echo "error: Python 3.12 is required (see above)"; exit 1; }
@@ -88,6 +89,17 @@ test-browser: $(VENV)/.synced
 		{ echo "error: chromium is needed at /usr/bin/chromium (sudo apt-get install -y chromium)" >&2; exit 1; }
 	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund
 	BROWSER_SCREENSHOTS=$(CURDIR)/demo-output/browser $(PY) -m pytest tests/browser -q -p no:cacheprovider
+
+# One whole spoken interview against a real LiveKit server (`livekit-server --dev`, key pair devkey/secret):
+# the LiveKit transport in a real rtc.Room and a scripted candidate joining through the rtc SDK.
+# `make test` skips it; without LIVEKIT_URL this says what to do.
+test-livekit: $(VENV)/.synced
+	@if [ -z "$$LIVEKIT_URL" ]; then \
+		echo "skipped: set LIVEKIT_URL (ws://127.0.0.1:7880 for livekit-server --dev; LIVEKIT_API_KEY/SECRET if not devkey/secret)"; \
+	else \
+		LIVEKIT_TEST_URL="$$LIVEKIT_URL" LIVEKIT_TEST_API_KEY="$$LIVEKIT_API_KEY" LIVEKIT_TEST_API_SECRET="$$LIVEKIT_API_SECRET" \
+			$(PY) -m pytest tests/livekit -q -p no:cacheprovider -rs; \
+	fi
 
 # pytest exits 5 when it collected nothing: a run that tests nothing is a failed run.
 test: lint typecheck template iac $(VENV)/.synced
