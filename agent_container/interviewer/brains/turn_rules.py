@@ -4,14 +4,20 @@ The reading, in order:
 1. Nothing but fillers ("um", "uh", "okay") is `non_answer`.
 2. Another language: a text clearly in a language other than the interview's (language_check), and not
    one of the profile's `allowed_languages`, is `other_language` with its tag.
-3. Each sentence is one of: a filler or a check-in ("does that answer the question?", "that's it"), a
-   request of one kind (a phrase of `PHRASES` in a sentence of at most `MAX_REQUEST_WORDS` words,
-   clarification questions up to `MAX_CLARIFICATION_WORDS`), a non-answer ("I don't know"), or content.
+3. Each sentence (one that turns at "but", "however" or a colon is two) is one of: a filler or a
+   check-in ("does that answer the question?", "that's it"); a request of one kind (a phrase of `PHRASES`
+   in a sentence of at most `MAX_REQUEST_WORDS` words, clarification questions up to
+   `MAX_CLARIFICATION_WORDS`); a non-answer ("I don't know") or a request for a moment, unless the words
+   outside the phrase say something (`LEFTOVER_CONTENT`: "no idea was too small for our team"); or
+   content. A phrase inside reported speech ("my manager said let's stop here") is content. A question no
+   phrase matched is a clarification, or a question for the interviewer when it is about the interview
+   or the role, if the turn holds nothing else.
 4. Content wins: with at least `CONTENT_OVER_REQUEST` words of content the turn is an `answer`, whatever
-   else it holds ("I don't know if it counts, but I once rewrote our billing job" is an answer; so is
-   "Yes, twice."). A turn of requests only is the strongest request, in the order of `PRECEDENCE`
-   (stopping outranks skipping, skipping outranks a repeat, ...). Only non-answer phrases and fillers:
-   `non_answer`.
+   else it holds, and a non-answer or a request for a moment gives way to `CONTENT_OVER_NON_ANSWER` words
+   ("I don't know if it counts, but I once rewrote our billing job" is an answer; so are "Yes, twice."
+   and a bare "Yes."). A turn of requests only is the strongest request, in the order of `PRECEDENCE`
+   (stopping outranks skipping, skipping outranks a repeat, ...). Only fillers, or a bare "no", to an
+   open question: `non_answer`.
 5. At the close (`stage="closing"`) a question to the interviewer is `question_for_interviewer`, answered
    from the profile's FAQ, then its `about` text, else `say=None` (the conductor passes it on). A reply
    with no question in it ("no, that's all, thanks") is an `answer`: the candidate answered "do you have
@@ -33,7 +39,11 @@ TURN_RULES_VERSION = "turns-v1"
 MAX_REQUEST_WORDS = 24
 MAX_CLARIFICATION_WORDS = 36
 CONTENT_OVER_REQUEST = 6  # words of content that make a turn with a request in it an answer
-CONTENT_OVER_NON_ANSWER = 5  # words of content that make "I'm not sure, but ..." an answer
+CONTENT_OVER_NON_ANSWER = 3  # words of content that make "good question. we rebuilt it" an answer
+# Words of a sentence outside its non-answer or needs-a-moment phrase that make it content:
+# "I don't know Kubernetes well, but I set up our cluster" is an answer.
+LEFTOVER_CONTENT = 4  # content words: function words and talk about the answer itself do not count
+WEAK_KINDS: frozenset[TurnKind] = frozenset({"non_answer", "needs_moment"})
 
 # Request kinds, strongest first: when a turn holds several, the first one here is the reading.
 PRECEDENCE: tuple[TurnKind, ...] = (
@@ -83,6 +93,7 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:that'?s|that is) enough for (?:me|today)\b",
         r"\bwithdraw (?:my|from the) (?:application|candidacy|process)\b",
         r"^(?:good ?)?bye(?: bye)?\s*$",
+        r"^(?:please )?stop(?: it| now| here| please| the interview)?(?:,? please)?\s*$",
     ),
     "skip_request": (
         r"\bskip(?:ping)? (?:this|that|it|the question|this question|this one|that one|ahead|to the next)\b",
@@ -95,6 +106,7 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:can|could) (?:we|i) (?:do|try|have|get) (?:a different|another|the next) (?:question|one)\b",
         r"\blet'?s (?:just )?(?:move on|skip|go to the next|do the next)\b",
         r"^(?:the )?next (?:question|one)(?:,? please)?\s*$",
+        r"^(?:skip|next)(?: it| this| that)?(?:,? please)?\s*$",
         r"\b(?:go|move) on to the next\b",
         r"\bleave (?:this|that|it)(?: one)? (?:for now|for later|aside|out)\b",
         r"^(?:i(?:'ll| will)? )?pass(?: on (?:this|that|it)(?: one)?)?(?:,? (?:please|for now|sorry"
@@ -283,6 +295,12 @@ _FILLER_WORDS = word_set(
     "well like huh eh sorry yeah yep hm-hm uh-huh anyway anyways basically actually honestly thanks "
     "thank you please hi hello sure great cool oops"
 )
+# Words about answering rather than about the candidate's experience ("a minute to think of a good one").
+_ABOUT_ANSWERING = word_set(
+    "think thinking thought example examples answer answers moment moments second seconds minute minutes sec "
+    "good right best now really time bit little one ones something anything nothing case situation story "
+    "remember recall mind idea sure know need want give let say talk come up with off top head"
+)
 _CHECK_IN = re.compile(
     r"^(?:does (?:that|this) (?:answer (?:the|your) question|make sense|help|answer it|work|cover it)|"
     r"(?:is|was) (?:that|this) (?:ok|okay|alright|all right|enough|clear|fine|the kind of"
@@ -298,9 +316,17 @@ _CHECK_IN = re.compile(
 )
 _SENTENCE = re.compile(r"[^.?!;\n]+[.?!;]*")
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+# A sentence turns at "but" and the like: "I don't know Kubernetes well, but I set up our cluster" holds
+# a non-answer and an answer, read apart.
+_CLAUSE_BREAK = re.compile(r"(?:,|:)?\s+(?:but|however|although|though|except that)\s+|\s*:\s+")
 _QUESTION_START = re.compile(
     r"^(?:what|how|when|who|where|why|which|is|are|was|were|do|does|did|will|would|can|could|may"
     r"|might|should|shall|have|has)\b"
+)
+# Someone else's words reported in an answer: "he said", "I told him: can you repeat that?".
+_REPORTED = re.compile(
+    r"\b(?:said|says|told (?:me|us|him|her|them|the team)|asked (?:me|us|him|her|them)|suggested|"
+    r"decided|agreed|replied|answered|shouted|wrote)\b"
 )
 # Questions a candidate asks themselves on the way to an answer: "What did I do? I ...".
 _SELF_QUESTION = re.compile(
@@ -342,6 +368,11 @@ class SentenceReading:
     # A question no phrase matched: the kind it would be (clarification, or a question for the
     # interviewer when it is about the interview or the role) if the turn holds nothing else.
     asked: TurnKind | None = None
+
+
+def _content_words(text: str) -> list[str]:
+    """The words that say something: not fillers, function words, or talk about the answer itself."""
+    return [word for word in word_list(text) if word not in _FILLER_WORDS | _IGNORED | _ABOUT_ANSWERING]
 
 
 def clean(text: str) -> str:
@@ -398,7 +429,14 @@ def request_kind(sentence: str, *, stage: str) -> TurnKind | None:
         )
         if size > limit:
             continue
-        if any(pattern.search(core) for pattern in _COMPILED[kind]):
+        for pattern in _COMPILED[kind]:
+            match = pattern.search(core)
+            if match is None or _REPORTED.search(core[: match.start()]):
+                continue  # "my manager said let's stop here" reports someone else's words
+            if kind in WEAK_KINDS and len(
+                _content_words(core[: match.start()] + " " + core[match.end() :])
+            ) >= (LEFTOVER_CONTENT):
+                continue
             return kind
     if stage == "closing" and is_question(sentence) and size >= 2:
         return "question_for_interviewer"
@@ -407,8 +445,13 @@ def request_kind(sentence: str, *, stage: str) -> TurnKind | None:
 
 def read_sentences(utterance: str, *, stage: str) -> list[SentenceReading]:
     readings = []
-    for match in _SENTENCE.finditer(clean(utterance)):
-        text = match.group(0).strip()
+    clauses = (
+        clause
+        for match in _SENTENCE.finditer(clean(utterance))
+        for clause in _CLAUSE_BREAK.split(match.group(0))
+    )
+    for clause in clauses:
+        text = clause.strip()
         if not word_list(text):
             continue
         kind = request_kind(text, stage=stage)
@@ -450,15 +493,15 @@ def classify(utterance: str, *, stage: str = "question") -> tuple[TurnKind, str]
             if kind in kinds:
                 return kind, f"closing: a {kind.replace('_', ' ')} sentence"
         return "answer", "closing: no question for the interviewer"
-    if requests and content_words < CONTENT_OVER_REQUEST:
-        kind = next(kind for kind in PRECEDENCE if kind in requests)
+    strong = requests - WEAK_KINDS
+    if strong and content_words < CONTENT_OVER_REQUEST:
+        kind = next(kind for kind in PRECEDENCE if kind in strong)
         return kind, f"a {kind.replace('_', ' ')} phrase and {content_words} words of content"
-    if content_words == 0 and not requests:
-        return "non_answer", (
-            "only a non-answer phrase" if "non_answer" in kinds else "nothing of substance (fillers only)"
-        )
-    if "non_answer" in kinds and content_words < CONTENT_OVER_NON_ANSWER:
-        return "non_answer", f"a non-answer phrase and {content_words} words of content"
+    if content_words == 0 and not kinds:
+        return "non_answer", "nothing of substance (fillers only)"
+    if kinds & WEAK_KINDS and content_words < CONTENT_OVER_NON_ANSWER:
+        kind = next(kind for kind in PRECEDENCE if kind in kinds)
+        return kind, f"a {kind.replace('_', ' ')} phrase and {content_words} words of content"
     return "answer", f"{content_words} words of content"
 
 
