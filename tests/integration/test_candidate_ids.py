@@ -11,7 +11,8 @@ from interview_common.lifecycle import InterviewState
 from interview_common.models.identifiers import default_candidate_identity, is_agent_identity
 from livekit import api
 
-from tests.conftest import TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET, Api, FakeLiveKit
+from local.apigw_events import LocalLambdaContext, http_api_event
+from tests.conftest import TEST_API_KEY, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET, Api, FakeLiveKit
 from tests.integration.stored_interviews import read_interview, store_interview
 
 EMAIL = "ada.lovelace+interviews@example.com"
@@ -133,3 +134,23 @@ def test_the_identity_rule_is_one_function() -> None:
     assert default_candidate_identity("candidate") == "candidate"
     assert not is_agent_identity(default_candidate_identity("interview-agent-x"))
     assert is_agent_identity("interview-agent-123")
+
+
+def test_the_record_and_report_of_a_no_show_say_the_candidate_never_joined(
+    aws: None, livekit: FakeLiveKit
+) -> None:
+    # Given an interview ended before its candidate ever joined
+    store_interview("room-noshow", candidate_id=EMAIL, state=InterviewState.WAITING_FOR_CANDIDATE)
+    assert Api("end_interview").call("POST", "/end-interview", body={"roomName": "room-noshow"})[0] == 200
+
+    # When the hiring team reads the record and the report
+    record = Api("interview_record").call("GET", "/interviews/room-noshow")[1]
+    event = http_api_event(
+        "GET", "/interviews/room-noshow/report.html", headers={"authorization": f"Bearer {TEST_API_KEY}"}
+    )
+    page = Api("interview_record").module.lambda_handler(event, LocalLambdaContext("interview_record"))
+
+    # Then both say it was a no-show
+    assert record["interview"]["state"] == "abandoned" and record["interview"]["endReason"] == "no_show"
+    assert page["statusCode"] == 200
+    assert "never joined" in page["body"]

@@ -393,6 +393,8 @@ def _no_report(record: InterviewRecordResponse) -> str:
     interview = record.interview
     state = STATE_LABELS.get(interview.state, interview.state)
     why = interview.error or interview.end_reason
+    if interview.end_reason == "no_show":  # logic.room_status.end_reason: nobody ever joined
+        why = "The candidate never joined (a no-show): nothing was asked or scored."
     detail = f" {e(why)}" if why else ""
     return (
         '<section class="callout"><h2>No report yet</h2>'
