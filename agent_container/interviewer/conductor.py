@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict
 from interviewer.background import BackgroundTasks
 from interviewer.clock import Clock
 from interviewer.config import AgentSettings
+from interviewer.endings import ending_for
 from interviewer.messages import (
     AgentListeningMessage,
     FeedbackMessage,
@@ -569,58 +570,27 @@ class Conductor:
     def _answered(self) -> int:
         return sum(1 for turn in self._turns if turn.status == "answered" or turn.answer.strip())
 
-    def _most_answered(self) -> bool:
-        return self._answered() * 2 > len(self._questions)
-
     async def _finish_interrupted(self, reason: StopReason) -> Outcome:
-        logger.info("interview interrupted", extra={"reason": reason})
-        if reason == "replaced":  # nothing recorded, no report: the agent that replaced this one owns both
-            state = self._recorded.state if self._recorded else InterviewState.IN_PROGRESS
-            return await self._finish(state, "replaced", record=False, report=False)
-        if reason == "ended_elsewhere":
-            state = self._recorded.state if self._recorded else InterviewState.FAILED
-            return await self._finish(state, "ended_elsewhere", record=False)
-        if not self._supervision.ever_present:
-            # The candidate never came: a no-show, however the wait ended (end request, room closed, SIGTERM).
-            logger.info("the interview ended before the candidate joined", extra={"trigger": reason})
-            return await self._finish(InterviewState.ABANDONED, "no_show")
-        if reason == "candidate_ended":
-            return await self._finish(
-                InterviewState.COMPLETED,
-                "candidate_ended",
-                closing=self._phrases.closing_on_candidate_request,
-            )
-        if reason == "end_requested":
-            return await self._finish(
-                InterviewState.COMPLETED, "end_requested", closing=self._phrases.closing_on_request
-            )
-        if reason == "max_duration":
-            return await self._finish(
-                InterviewState.COMPLETED, "max_duration", closing=self._phrases.closing_on_time
-            )
-        if reason == "terminated":
-            return await self._finish(
-                InterviewState.FAILED,
-                "terminated",
-                closing=self._phrases.closing_on_terminate,
-                error=(
-                    "the agent was stopped by the platform (SIGTERM) after "
-                    f"{self._answered()} of {len(self._questions)} answers"
-                ),
-            )
-        if reason == "speech_lost":
-            return await self._finish(
-                InterviewState.COMPLETED if self._most_answered() else InterviewState.FAILED,
-                "speech_lost",
-                closing=self._phrases.closing_on_terminate,
-                error=(
-                    "the agent's voice session closed after repeated speech-to-text or text-to-speech "
-                    f"errors, after {self._answered()} of {len(self._questions)} answers"
-                ),
-            )
-        # The candidate is gone (left for good, or the room closed): keep it if it is worth a review.
-        state = InterviewState.COMPLETED if self._most_answered() else InterviewState.ABANDONED
-        return await self._finish(state, "candidate_left" if reason == "candidate_gone" else "room_closed")
+        logger.info(
+            "interview interrupted",
+            extra={"reason": reason, "candidate_came": self._supervision.ever_present},
+        )
+        ending = ending_for(
+            reason,
+            phrases=self._phrases,
+            candidate_came=self._supervision.ever_present,
+            answered=self._answered(),
+            total=len(self._questions),
+            recorded=self._recorded.state if self._recorded else None,
+        )
+        return await self._finish(
+            ending.state,
+            ending.end_reason,
+            closing=ending.closing,
+            error=ending.error,
+            record=ending.record,
+            report=ending.report,
+        )
 
     async def _finish(
         self,

@@ -1,5 +1,5 @@
-"""The conductor's parts on their own: the phrases file, the background tasks, and the yes/no read of a
-reply to "would you like to end the interview now?"."""
+"""The conductor's parts on their own: the phrases file, the background tasks, the yes/no read of a
+reply to "would you like to end the interview now?", and how each way of stopping ends the interview."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import asyncio
 import logging
 
 import pytest
+from interview_common.lifecycle import InterviewState
 from interviewer.background import BackgroundTasks
+from interviewer.endings import ending_for
 from interviewer.phrases import PACKAGED, Phrases, language_name, question_parts
+from interviewer.supervision import StopReason
 from interviewer.turn_handling import confirms, declines
 from pydantic import ValidationError
 
@@ -109,3 +112,69 @@ async def test_background_tasks_are_named_logged_when_they_fail_and_cancelled_to
     assert beats.cancelled() and not assessment.done()
     await tasks.close()
     assert assessment.cancelled()
+
+
+@pytest.mark.parametrize(
+    ("reason", "came", "answered", "expected"),
+    [
+        ("end_requested", False, 0, (InterviewState.ABANDONED, "no_show", None)),
+        ("room_closed", False, 0, (InterviewState.ABANDONED, "no_show", None)),
+        ("terminated", False, 0, (InterviewState.ABANDONED, "no_show", None)),
+        (
+            "candidate_ended",
+            True,
+            1,
+            (InterviewState.COMPLETED, "candidate_ended", "closing_on_candidate_request"),
+        ),
+        ("end_requested", True, 1, (InterviewState.COMPLETED, "end_requested", "closing_on_request")),
+        ("max_duration", True, 2, (InterviewState.COMPLETED, "max_duration", "closing_on_time")),
+        ("terminated", True, 4, (InterviewState.FAILED, "terminated", "closing_on_terminate")),
+        ("speech_lost", True, 3, (InterviewState.COMPLETED, "speech_lost", "closing_on_terminate")),
+        ("speech_lost", True, 2, (InterviewState.FAILED, "speech_lost", "closing_on_terminate")),
+        ("candidate_gone", True, 3, (InterviewState.COMPLETED, "candidate_left", None)),
+        ("candidate_gone", True, 2, (InterviewState.ABANDONED, "candidate_left", None)),
+        ("room_closed", True, 1, (InterviewState.ABANDONED, "room_closed", None)),
+    ],
+)
+def test_each_way_an_interview_ends(
+    reason: StopReason, came: bool, answered: int, expected: tuple[InterviewState, str, str | None]
+) -> None:
+    phrases = Phrases()
+    ending = ending_for(
+        reason,
+        phrases=phrases,
+        candidate_came=came,
+        answered=answered,
+        total=5,
+        recorded=InterviewState.IN_PROGRESS,
+    )
+    state, end_reason, closing = expected
+    assert (ending.state, ending.end_reason) == (state, end_reason)
+    assert ending.closing == (getattr(phrases, closing) if closing else None)
+    assert ending.record and ending.report
+
+
+def test_an_interview_ended_elsewhere_or_taken_over_keeps_the_recorded_state() -> None:
+    phrases = Phrases()
+    elsewhere = ending_for(
+        "ended_elsewhere",
+        phrases=phrases,
+        candidate_came=True,
+        answered=1,
+        total=5,
+        recorded=InterviewState.FAILED,
+    )
+    assert (elsewhere.state, elsewhere.record, elsewhere.report) == (InterviewState.FAILED, False, True)
+    replaced = ending_for(
+        "replaced",
+        phrases=phrases,
+        candidate_came=True,
+        answered=1,
+        total=5,
+        recorded=InterviewState.IN_PROGRESS,
+    )
+    assert (replaced.state, replaced.record, replaced.report) == (InterviewState.IN_PROGRESS, False, False)
+    sigterm = ending_for(
+        "terminated", phrases=phrases, candidate_came=True, answered=2, total=5, recorded=None
+    )
+    assert sigterm.error == "the agent was stopped by the platform (SIGTERM) after 2 of 5 answers"
