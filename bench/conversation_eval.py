@@ -15,6 +15,9 @@ Figures, per brain and split:
 2. Substantive answers read as anything else (target <= 1 %): the failure a candidate would notice
    first (an answer taken for a request, or for "I don't know").
 3. The confusion table (rows: the kind a person reads; columns: the brain's reading).
+4. Answers written for the assessment bench (bench/assessment_data: graded strong, adequate and weak
+   answers, never used to tune the turn rules), read by the offline rules: how many are taken for
+   anything but an answer (each is listed; a weak answer such as "I can't remember any" may rightly be).
 Baseline in the same run: today's behaviour before turns had kinds, every utterance an answer.
 The OpenAI brain runs when OPENAI_API_KEY or OPENAI_BASE_URL is set (OPENAI_MODEL, default gpt-4o-mini).
 """
@@ -41,6 +44,8 @@ from interview_common.models.turn import TURN_KINDS, TurnKind  # noqa: E402
 from interviewer.ports import Brain, TurnContext, TurnReading  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "conversation_turns.json"
+ASSESSMENT_DATA = ROOT / "bench" / "assessment_data"
+_NOT_ANSWER_TEXT = frozenset({"about", "id", "profile", "question", "grade", "split", "rubric_version"})
 ACCURACY_TARGET = 0.95
 SUBSTANTIVE_MISS_TARGET = 0.01
 SPLITS = ("tuning", "held_out")
@@ -165,6 +170,36 @@ def load_turns() -> list[Turn]:
     ]
 
 
+def assessment_answers() -> list[str]:
+    """Every answer text of at least five words in the assessment bench's graded sets."""
+    texts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if len(value.split()) >= 5:
+                texts.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in _NOT_ANSWER_TEXT:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(ASSESSMENT_DATA.glob("graded_answers*.json")) + [
+        ASSESSMENT_DATA / "paraphrase_sets.json"
+    ]:
+        if path.exists():
+            walk(json.loads(path.read_text(encoding="utf-8")))
+    return texts
+
+
+async def answers_misread(brain: Any, texts: list[str], profile: JobProfile) -> list[tuple[str, TurnReading]]:
+    context = TurnContext(question=profile.questions[0])
+    readings = [(text, await brain.understand_turn(profile, context, text)) for text in texts]
+    return [(text, reading) for text, reading in readings if reading.kind != "answer"]
+
+
 async def read_all(brain: Any, turns: list[Turn], profile: JobProfile) -> dict[str, Tally]:
     questions = {question.id: question for question in profile.questions}
     tallies = {split: Tally() for split in SPLITS}
@@ -261,6 +296,13 @@ async def run(brains: list[str], show_misses: bool, as_json: bool) -> int:
     if "offline" in brains:
         results["offline"] = await read_all(OfflineBrain(), turns, BENCH_PROFILE)
         lines += report("offline", results["offline"], baseline, show_misses=show_misses)
+        graded = assessment_answers()
+        misread = await answers_misread(OfflineBrain(), graded, BENCH_PROFILE)
+        lines.append(
+            f"-- answers from the assessment bench (never used for tuning): {len(misread)}/{len(graded)} "
+            f"= {len(misread) / max(1, len(graded)):.1%} read as something else"
+        )
+        lines.extend(f"   {reading.kind}: {text[:100]!r}" for text, reading in misread)
     if "openai" in brains:
         brain = openai_brain()
         if brain is None:
