@@ -186,9 +186,8 @@ def assessment_answers() -> list[str]:
             for item in value:
                 walk(item)
 
-    for path in sorted(ASSESSMENT_DATA.glob("graded_answers*.json")) + [
-        ASSESSMENT_DATA / "paraphrase_sets.json"
-    ]:
+    paths = [*sorted(ASSESSMENT_DATA.glob("graded_answers*.json")), ASSESSMENT_DATA / "paraphrase_sets.json"]
+    for path in paths:
         if path.exists():
             walk(json.loads(path.read_text(encoding="utf-8")))
     return texts
