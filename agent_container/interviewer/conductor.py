@@ -4,9 +4,10 @@ The conductor knows nothing of LiveKit, OpenAI or DynamoDB: it talks to a Transp
 InterviewRecorder, and reads time from an injected Clock. What it does with each kind of candidate turn
 (a request to repeat, a question for the interviewer, ...) is `turn_handling`; whether the candidate is
 here and whether anything stopped the interview is `supervision`; what it says is `phrases` (data);
-its background work (heartbeats, the time limit, assessments) is owned by `background`.
+how the room sees and hears it is `room_output`; how each way of stopping ends it is `endings`; its
+background work (heartbeats, the time limit, assessments) is owned by `background`.
 
-How it ends (state, and the exit code of the process):
+How it ends (state, and the exit code of the process; `endings` has the whole rule):
 - completed (0): every question asked and the candidate's questions taken; or the candidate asked to
   stop and confirmed it (end reason candidate_ended); or POST /end-interview (closes politely, keeps what
   was answered); or the maximum duration was reached.
@@ -52,26 +53,22 @@ from interviewer.messages import (
 )
 from interviewer.phrases import Phrases
 from interviewer.ports import (
-    AgentState,
     Brain,
     ContextLoader,
     InterviewRecorder,
-    Phase,
-    Progress,
     RecordedState,
     ReportRequest,
     RoomEvent,
-    SpeechFailed,
     Transport,
     TurnContext,
     TurnReading,
 )
+from interviewer.room_output import RoomOutput
 from interviewer.supervision import Interrupted, StopReason, Supervision
 from interviewer.turn_handling import ClosingQuestions, Conversation, QuestionTurn, TurnOutcome
 
 __all__ = ["Conductor", "Interrupted", "InterviewIdentity", "Outcome", "Phrases", "StopReason", "Timeouts"]
 
-SPEAKING_PHASES = frozenset({"greeting", "asking", "follow_up", "closing"})
 CLOSING_SPEECH_LIMIT = 20.0  # seconds a goodbye may take once the interview is ending
 # Lines that show the question on the frontend (a `question` message) before they are said.
 _ASKING_KINDS: frozenset[ExchangeKind] = frozenset({"question", "repeat", "follow_up"})
@@ -160,19 +157,14 @@ class Conductor:
         self._timeouts = timeouts
         self._phrases = phrases or Phrases()
 
-        self._state = InterviewState.LAUNCHING
-        self._phase: Phase | None = None
         self._profile: JobProfile | None = None
         self._conversation: Conversation | None = None
         self._questions: list[Question] = []
         self._turns: list[TurnItem] = []
         self._notes: list[str] = []
         self._expires_at = 0
-        self._current_number = 0
-        self._current_text: str | None = None
-        self._pending_ack = False
-        self._last_turn_end: float | None = None
         self._recorded: RecordedState | None = None
+        self._room = RoomOutput(transport, recorder, clock, self._phrases, self._notes)
         self._tasks = BackgroundTasks()
         self._supervision = Supervision(
             clock,
@@ -180,8 +172,11 @@ class Conductor:
             wait_for_candidate=transport.wait_for_candidate,
             on_pause=self._pause,
         )
-        # End of the candidate's turn -> the next line requested from speech (the agent's own overhead).
-        self.response_latencies: list[float] = []
+
+    @property
+    def response_latencies(self) -> list[float]:
+        """End of the candidate's turn -> the next line requested from speech (the agent's own overhead)."""
+        return self._room.response_latencies
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -206,7 +201,7 @@ class Conductor:
 
     async def _interview(self) -> Outcome:
         await self._transport.connect()
-        await self._agent_state("initializing")
+        await self._room.agent_state("initializing")
         recorded = await self._recorder.agent_joined()
         self._recorded = recorded
         self._expires_at = recorded.expires_at
@@ -216,7 +211,7 @@ class Conductor:
                 extra={"state": recorded.state.value},
             )
             return Outcome(state=recorded.state, end_reason="ended_before_agent_joined")
-        self._state = recorded.state
+        self._room.state = recorded.state
         if recorded.end_requested:
             self._supervision.signal_stop("end_requested")
         self._tasks.spawn("heartbeats", self._heartbeats())
@@ -226,11 +221,12 @@ class Conductor:
         self._conversation = Conversation(
             profile=profile, silence=self._timeouts.silence, default_follow_ups=self._timeouts.max_follow_ups
         )
-        await self._agent_state("thinking")
+        await self._room.agent_state("thinking")
         self._questions = await self._brain.plan_questions(profile) or list(profile.questions)
+        self._room.question_count = len(self._questions)
         try:
-            await self._set_phase("waiting")
-            await self._agent_state("idle")
+            await self._room.set_phase("waiting")
+            await self._room.agent_state("idle")
             wait = self._transport.wait_for_candidate(self._timeouts.no_show)
             if not await self._supervision.until_stopped(wait):
                 return await self._finish(InterviewState.ABANDONED, "no_show")
@@ -240,7 +236,7 @@ class Conductor:
             )
             self._tasks.spawn("time limit", self._watch_duration())
 
-            await self._set_phase("greeting")
+            await self._room.set_phase("greeting")
             context = await self._interview_context()
             greeting = self._phrases.greeting(
                 (context.job_title if context else None) or profile.title,
@@ -258,10 +254,10 @@ class Conductor:
             for number, question, turn in set_aside:  # asked again before the close
                 outcome = await self._talk_through(number, question, turn, revisit=True)
                 await self._close_turn(turn, question, "unanswered" if outcome == "set_aside" else outcome)
-            await self._set_phase("closing")
+            await self._room.set_phase("closing")
             said_back = await self._closing_questions()
             closing = f"{said_back} {self._phrases.closing}" if said_back else self._phrases.closing
-            await self._set_phase("closing")
+            await self._room.set_phase("closing")
             await self.say(closing)
             return await self._finish(InterviewState.COMPLETED, "completed")
         except Interrupted as interrupted:
@@ -325,10 +321,10 @@ class Conductor:
             return
         turn.answered_at = self._clock.iso()
         await self._recorder.save_turn(turn)
-        await self._publish(
+        await self._room.publish(
             FeedbackMessage(question_number=turn.index, message=self._phrases.feedback).payload()
         )
-        self._pending_ack = True
+        self._room.acknowledge_next = True
         if turn.answer.strip():  # an answer the interview cannot assess (another language) has no text here
             self._tasks.spawn(f"assess:{question.id}", self._assess(turn, question))
 
@@ -350,7 +346,7 @@ class Conductor:
 
     async def say(self, line: str) -> None:
         """Say a line to the candidate (said again after a welcome back if they leave meanwhile)."""
-        await self._supervision.guarded(lambda _: self._speak(line), resume=self._welcome_back)
+        await self._supervision.guarded(lambda _: self._room.speak(line), resume=self._welcome_back)
 
     async def converse(
         self,
@@ -376,7 +372,7 @@ class Conductor:
     async def understand(self, context: TurnContext, text: str) -> TurnReading:
         """The brain's reading of a turn; a brain that cannot read it counts it as an answer."""
         assert self._profile is not None
-        await self._agent_state("thinking")
+        await self._room.agent_state("thinking")
         try:
             return await self._supervision.until_stopped(
                 self._brain.understand_turn(self._profile, context, text)
@@ -417,9 +413,9 @@ class Conductor:
         asked_at = self._clock.iso()
         if question is not None and kind in _ASKING_KINDS:
             shown = question.text if kind != "follow_up" else spoken
-            self._current_number, self._current_text = number, shown
-            await self._set_phase("follow_up" if kind == "follow_up" else "asking")
-            await self._publish(
+            self._room.show_question(number, shown)
+            await self._room.set_phase("follow_up" if kind == "follow_up" else "asking")
+            await self._room.publish(
                 QuestionMessage(
                     question=shown,
                     question_number=number,
@@ -430,18 +426,18 @@ class Conductor:
                 ).payload()
             )
         else:
-            await self._set_phase("closing" if kind == "closing_questions" else "asking")
-        await self._speak(spoken)
-        await self._set_phase("listening")
-        await self._publish(AgentListeningMessage().payload())
-        await self._agent_state("listening")
+            await self._room.set_phase("closing" if kind == "closing_questions" else "asking")
+        await self._room.speak(spoken)
+        await self._room.set_phase("listening")
+        await self._room.publish(AgentListeningMessage().payload())
+        await self._room.agent_state("listening")
         utterance = await self._transport.listen(silence or self._timeouts.silence)
         exchange = Exchange(kind=kind, prompt=spoken, asked_at=asked_at)
         if utterance is None or not utterance.text.strip():
             return exchange
-        self._last_turn_end = utterance.ended_at
-        await self._publish(ResponseReceivedMessage(question_number=number).payload())
-        await self._publish(
+        self._room.turn_ended_at = utterance.ended_at
+        await self._room.publish(ResponseReceivedMessage(question_number=number).payload())
+        await self._room.publish(
             TranscriptMessage(speaker="candidate", text=utterance.text.strip(), final=True).payload()
         )
         return exchange.model_copy(
@@ -462,64 +458,13 @@ class Conductor:
             return
         await self._recorder.save_turn(turn)
 
-    # -- speaking, and what the room sees --------------------------------------------------------------
-
-    async def _speak(self, text: str) -> None:
-        if self._pending_ack:
-            # "Thank you." before the next line, unless that line thanks the candidate already.
-            if "thank you" not in text.lower():
-                text = f"{self._phrases.acknowledgement} {text}"
-            self._pending_ack = False
-        if self._last_turn_end is not None:
-            self.response_latencies.append(max(0.0, self._clock.now() - self._last_turn_end))
-            self._last_turn_end = None
-        await self._agent_state("speaking")
-        error: SpeechFailed | None = None
-        for _ in range(2):
-            try:
-                await self._transport.say(text)
-                error = None
-                break
-            except SpeechFailed as failed:
-                error = failed
-        if error is not None:
-            note = "speech failed; lines were delivered as text (transcript messages) instead"
-            logger.warning(
-                "speech failed twice; delivering the line as text", extra={"reason": str(error)[:200]}
-            )
-            if note not in self._notes:
-                self._notes.append(note)
-        await self._publish(TranscriptMessage(speaker="agent", text=text, final=True).payload())
-
-    async def _publish(self, message: dict[str, Any]) -> None:
-        await self._transport.publish(message)
-
-    async def _agent_state(self, state: AgentState) -> None:
-        try:
-            await self._transport.set_agent_state(state)
-        except Exception:  # an attribute update must never stop the interview
-            logger.warning("could not set lk.agent.state", extra={"state": state})
-
-    async def _set_phase(self, phase: Phase) -> None:
-        if phase == self._phase:
-            return
-        self._phase = phase
-        progress = Progress(
-            phase=phase,
-            current_question=self._current_text,
-            question_index=self._current_number,
-            question_count=len(self._questions),
-            is_agent_speaking=phase in SPEAKING_PHASES,
-            is_listening=phase == "listening",
-        )
-        await self._recorder.progress(progress)
-        await self._publish(StatusMessage(state=self._state.value, phase=phase).payload())
+    # -- the record -------------------------------------------------------------------------------------
 
     async def _transition(self, target: InterviewState, **fields: Any) -> bool:
         moved = await self._recorder.transition(target, **fields)
         # Refused because the record is already there (a webhook was faster): the record is right.
-        if moved or (target not in TERMINAL_STATES and _rank(target) > _rank(self._state)):
-            self._state = target
+        if moved or (target not in TERMINAL_STATES and _rank(target) > _rank(self._room.state)):
+            self._room.state = target
         return moved
 
     # -- the room and the background ------------------------------------------------------------------
@@ -539,11 +484,11 @@ class Conductor:
             self._supervision.signal_stop("speech_lost")
 
     async def _pause(self) -> None:
-        await self._set_phase("paused")
-        await self._agent_state("idle")
+        await self._room.set_phase("paused")
+        await self._room.agent_state("idle")
 
     async def _welcome_back(self) -> None:
-        await self._speak(self._phrases.welcome_back)
+        await self._room.speak(self._phrases.welcome_back)
 
     async def _heartbeats(self) -> None:
         # Beat at once, then every interval: from the moment the agent is in the room the backend sees it is
@@ -605,13 +550,13 @@ class Conductor:
         self._tasks.cancel("heartbeats")
         self._tasks.cancel("time limit")
         if closing and self._supervision.present:
-            await self._set_phase("closing")
+            await self._room.set_phase("closing")
             with contextlib.suppress(TimeoutError):
-                await self._clock.wait_for(self._speak(closing), CLOSING_SPEECH_LIMIT)
+                await self._clock.wait_for(self._room.speak(closing), CLOSING_SPEECH_LIMIT)
         report_written = False
         if self._turns and report:
-            await self._set_phase("reporting")
-            await self._agent_state("thinking")
+            await self._room.set_phase("reporting")
+            await self._room.agent_state("thinking")
             report_written = await self._write_report(end_reason, partial=end_reason != "completed")
         if record:
             fields: dict[str, Any] = {
@@ -624,11 +569,11 @@ class Conductor:
             if error:
                 fields["error"] = error
             await self._transition(state, **fields)
-        self._state = state
-        self._phase = "ended"
-        await self._publish(StatusMessage(state=state.value, phase="ended").payload())
+        self._room.state = state
+        self._room.phase = "ended"
+        await self._room.publish(StatusMessage(state=state.value, phase="ended").payload())
         if state == InterviewState.COMPLETED:
-            await self._publish(
+            await self._room.publish(
                 InterviewCompletedMessage(
                     total_questions=len(self._questions),
                     total_responses=self._answered(),
@@ -636,7 +581,7 @@ class Conductor:
                     reportUrl=self._identity.report_url,
                 ).payload()
             )
-        await self._agent_state("idle")
+        await self._room.agent_state("idle")
         return Outcome(
             state=state,
             end_reason=end_reason,
@@ -686,7 +631,9 @@ class Conductor:
                 InterviewState.FAILED, phase="ended", end_reason="error", error=error, agent_connected=False
             )
         with contextlib.suppress(Exception):
-            await self._publish(StatusMessage(state=InterviewState.FAILED.value, phase="ended").payload())
+            await self._room.publish(
+                StatusMessage(state=InterviewState.FAILED.value, phase="ended").payload()
+            )
         return Outcome(
             state=InterviewState.FAILED,
             end_reason="error",
