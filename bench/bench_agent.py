@@ -17,6 +17,15 @@
 3. Installed size of agent_container/requirements.txt: `uv pip install --target` (pip when uv is
    missing) into a temporary directory, bytecode compiled as in the image. Target: <= 250 MB. Baseline:
    layers/common/requirements.txt (what every Lambda carries) installed the same way. PyPI only.
+4. CPU during one spoken turn, the process pinned to one CPU (the task's 1 vCPU): the question played and
+   a spoken answer (Piper's voice) heard through livekit-agents' RoomIO in the offline room of the tests
+   (real audio tracks, Silero VAD, turn detection; STT/TTS stand-ins, as OpenAI's run off the task), with
+   the candidate publishing camera and microphone. The agent subscribing to audio only, against the same
+   with auto-subscribe, where the camera's frames are decoded as the SDK would (1280x720 VP8, 30 fps:
+   a model, since no server sends real RTP here). Printed as a share of one vCPU and the ratio.
+5. The image: the installed tree of 3 as one gzip'd tar layer (what docker pushes), and the distributions
+   in it that the agent never imports (`python -m interviewer --dry-run` with the LiveKit transport and
+   OpenAI speech, modules listed), with their installed and compressed sizes.
 """
 
 from __future__ import annotations
@@ -431,7 +440,8 @@ def directory_bytes(path: Path) -> int:
 
 def install(requirements: Path, target: Path, *, hashed: bool) -> str:
     """Install `requirements` into `target` as an image build would; returns the command's name."""
-    uv = shutil.which("uv")
+    local_uv = ROOT / ".tools" / "uv" / "bin" / "uv"  # where `make` puts it
+    uv = shutil.which("uv") or (str(local_uv) if local_uv.exists() else None)
     pins = ["--no-deps", "--require-hashes"] if hashed else []
     if uv:
         command = [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", sys.executable]
@@ -460,12 +470,288 @@ def bench_size() -> None:
             (directory_bytes(p) if p.is_dir() else p.stat().st_size, p.name) for p in agent_target.iterdir()
         ]
         biggest = sorted(sizes, reverse=True)[:6]
+        print_size(tool, agent, layer, biggest)
+        bench_image(agent_target)
+
+
+def print_size(tool: str, agent: float, layer: float, biggest: list[tuple[int, str]]) -> None:
     print(f"3. installed size of agent_container/requirements.txt ({tool}, linux/{os.uname().machine})")
     print(
         f"   {agent:.0f} MB = {agent / SIZE_TARGET_MB:.2f}x the {SIZE_TARGET_MB:.0f} MB target;"
         f" baseline: the Lambda layer's requirements {layer:.0f} MB (the agent's are {agent / layer:.1f}x)"
     )
     print("   largest: " + ", ".join(f"{name} {size / 1e6:.0f} MB" for size, name in biggest))
+
+
+# -- 4. CPU during a spoken turn: audio only vs auto-subscribe --------------------------------------
+
+CAMERA_SIZE = (1280, 720)  # LiveKit JS's default camera capture (h720); no adaptive stream: the top layer
+CAMERA_FPS = 30
+CAMERA_BITRATE = 1_500_000
+SPOKEN_ANSWER = (
+    "I led the migration of our billing service to the new platform, tested it against last year's "
+    "traffic, and cut its costs by a third."
+)
+SPOKEN_QUESTION = "Question one of five: tell me about a project you led from the start to the end."
+
+
+def encoded_camera(seconds: float = 1.0) -> list[bytes]:
+    """A second of VP8 camera video (a moving pattern, so the encoder spends real bits)."""
+    import av
+    import numpy as np
+
+    width, height = CAMERA_SIZE
+    codec = av.CodecContext.create("libvpx", "w")
+    codec.width, codec.height, codec.pix_fmt = width, height, "yuv420p"
+    codec.bit_rate = CAMERA_BITRATE
+    codec.framerate = CAMERA_FPS  # type: ignore[assignment]
+    codec.options = {"deadline": "realtime", "cpu-used": "8"}
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
+    packets: list[bytes] = []
+    for index in range(int(seconds * CAMERA_FPS)):
+        image = np.roll(base, shift=index * 8, axis=1)
+        frame = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format="yuv420p")
+        frame.pts = index
+        packets.extend(bytes(packet) for packet in codec.encode(frame))
+    packets.extend(bytes(packet) for packet in codec.encode(None))
+    return packets
+
+
+class CameraReceiver:
+    """What a subscribed camera costs the agent's SDK: its frames decoded in real time (libwebrtc decodes
+    a subscribed video track whether or not anyone reads it). A model: no server here to send real RTP."""
+
+    def __init__(self, packets: list[bytes]) -> None:
+        import threading
+
+        self._packets = packets
+        self._stop = threading.Event()
+        self.frames = 0
+        self._thread = threading.Thread(target=self._run, name="camera-decode", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import av
+
+        codec = av.CodecContext.create("vp8", "r")
+        interval = 1.0 / CAMERA_FPS
+        next_at = time.perf_counter()
+        while not self._stop.is_set():
+            for data in self._packets:
+                if self._stop.is_set():
+                    break
+                for _ in codec.decode(av.Packet(data)):
+                    self.frames += 1
+                next_at += interval
+                time.sleep(max(0.0, next_at - time.perf_counter()))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+
+async def spoken_turn(
+    *, auto_subscribe: bool, camera: list[bytes], answer_pcm: Any
+) -> tuple[float, float, int]:
+    """One question and its spoken answer through RoomIO (offline room); (CPU s, wall s, camera frames)."""
+    from interviewer.clock import RealClock
+    from interviewer.config import AgentSettings
+    from interviewer.speech.turn_taking import AnswerCompletionDetector, TurnTakingConfig
+    from interviewer.transports.avatar import AvatarTile
+    from interviewer.transports.livekit import LiveKitTransport
+    from interviewer.transports.livekit_voice import VoicePipeline
+    from livekit import rtc
+
+    from tests.unit.agent.livekit_doubles import Microphone, OfflineRoom, ScriptedSTT, ToneTTS
+
+    receivers: list[CameraReceiver] = []
+
+    class AutoSubscribing(LiveKitTransport):
+        """The agent as it was: RoomOptions(auto_subscribe=True) takes every track, the camera too."""
+
+        def _on_track_published(self, publication: Any, participant: Any) -> None:
+            if not publication.subscribed:
+                publication.set_subscribed(True)
+            if publication.kind == rtc.TrackKind.KIND_VIDEO:
+                receivers.append(CameraReceiver(camera))
+
+    config = TurnTakingConfig()
+    voice = VoicePipeline.create(
+        RealClock(),
+        stt=ScriptedSTT([SPOKEN_ANSWER]),  # OpenAI's STT in production: a network call, no local CPU
+        tts=ToneTTS(seconds_per_word=0.15),  # OpenAI's TTS in production: PCM from the network
+        vad=config.load_vad(),
+        turn_handling={
+            "turn_detection": AnswerCompletionDetector(),
+            "endpointing": config.endpointing_options(),
+        },
+        aec_warmup_duration=None,
+    )
+    settings = AgentSettings.from_env(agent_env(None, AGENT_TRANSPORT="livekit", LIVEKIT_URL="ws://offline"))
+    room = OfflineRoom()
+    kind = AutoSubscribing if auto_subscribe else LiveKitTransport
+    transport = kind(settings, room=room, voice=voice, avatar=AvatarTile(width=8, height=6))  # type: ignore[arg-type]
+    await transport.connect()
+    room.join("candidate-c")
+    microphone = Microphone(room.publish_microphone("candidate-c"))
+    room.publish_camera("candidate-c")
+    await asyncio.sleep(0.3)
+    room.subscribe_to_agent_audio()
+    await asyncio.sleep(0.2)
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    await transport.say(SPOKEN_QUESTION)
+    speaking = asyncio.ensure_future(microphone.say(answer_pcm))
+    heard = await transport.listen(15.0)
+    await speaking
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+
+    frames = sum(receiver.frames for receiver in receivers)
+    for receiver in receivers:
+        receiver.stop()
+    await microphone.aclose()
+    await transport.close()
+    if heard is None:
+        raise RuntimeError("the spoken answer was not heard")
+    return cpu, wall, frames
+
+
+def bench_spoken_turn(runs: int) -> None:
+    from interviewer.speech.local_models import local_speech_available
+
+    if not local_speech_available():
+        print(
+            "4. CPU during a spoken turn: skipped (needs the `voice` extra to speak the candidate's answer)"
+        )
+        return
+    from interviewer.speech.loopback import candidate_speaker
+
+    answer_pcm = candidate_speaker().speak(SPOKEN_ANSWER)
+    camera = encoded_camera()
+    pinned = hasattr(os, "sched_setaffinity")
+    if pinned:
+        previous = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(previous)})  # one vCPU, as the Fargate task has
+    results: dict[bool, list[tuple[float, float, int]]] = {False: [], True: []}
+    try:
+        for _ in range(runs):
+            for auto in (False, True):
+                results[auto].append(
+                    asyncio.run(spoken_turn(auto_subscribe=auto, camera=camera, answer_pcm=answer_pcm))
+                )
+    finally:
+        if pinned:
+            os.sched_setaffinity(0, previous)
+
+    def share(auto: bool) -> tuple[float, float, float]:
+        cpu = statistics.median(r[0] for r in results[auto])
+        wall = statistics.median(r[1] for r in results[auto])
+        fps = statistics.median(r[2] / r[1] for r in results[auto])
+        return cpu / wall, wall, fps
+
+    audio, audio_wall, _ = share(False)
+    auto, auto_wall, fps = share(True)
+    width, height = CAMERA_SIZE
+    print(
+        f"4. CPU during one spoken turn (question, then a {answer_pcm.duration:.1f} s spoken answer heard"
+        f" through RoomIO: VAD, turn detection, audio in and out), the candidate publishing camera and mic,"
+        f" {'pinned to one CPU' if pinned else 'NOT pinned (no sched_setaffinity)'}; median of {runs}"
+    )
+    print(f"   audio only (the agent now): {audio:.1%} of one vCPU over {audio_wall:.1f} s")
+    print(
+        f"   auto-subscribe (the camera too, {width}x{height} VP8 {CAMERA_FPS} fps decoded as the SDK would,"
+        f" {fps:.0f} fps achieved): {auto:.1%} of one vCPU over {auto_wall:.1f} s"
+        f" = {auto / audio:.2f}x audio only"
+    )
+    print("   (the whole process, the scripted candidate's microphone included; speech models are OpenAI's)")
+
+
+# -- 5. the image: compressed layer estimate, what the agent never imports -------------------------
+
+RUNTIME_IMPORTS = """
+import json, os, sys
+sys.path[:0] = [os.environ["TARGET"], os.environ["APP_AGENT"], os.environ["APP_COMMON"]]
+from interviewer.main import main
+code = main(["--dry-run"])
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+
+def compressed_bytes(paths: list[Path], root: Path) -> int:
+    """The size of these files as one gzip'd tar layer (docker's layer format and default level)."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=6) as layer:
+        for path in paths:
+            layer.add(path, arcname=str(path.relative_to(root)), recursive=False)
+    return buffer.tell()
+
+
+def distributions_in(target: Path) -> list[tuple[str, set[str], list[Path]]]:
+    """(name, top-level modules, files) of each distribution installed in `target`."""
+    from importlib import metadata
+
+    found = []
+    for dist in metadata.distributions(path=[str(target)]):
+        files = [target / str(f) for f in (dist.files or [])]
+        files = [f for f in files if f.is_file()]
+        tops = {
+            str(f.relative_to(target)).split("/")[0].removesuffix(".py").split(".")[0]
+            for f in files
+            if not str(f.relative_to(target)).split("/")[0].endswith((".dist-info", ".data"))
+        }
+        found.append((dist.metadata["Name"], {t for t in tops if t and t != "__pycache__"}, files))
+    return found
+
+
+def bench_image(target: Path) -> None:
+    """`target`: agent_container/requirements.txt installed as the image has it (bench_size)."""
+    if True:
+        every = [p for p in target.rglob("*") if p.is_file() and not p.is_symlink()]
+        installed = sum(p.stat().st_size for p in every)
+        compressed = compressed_bytes(every, target)
+        env = agent_env(
+            None,
+            AGENT_TRANSPORT="livekit",
+            OPENAI_API_KEY="sk-bench-not-used",
+            TARGET=str(target),
+            APP_AGENT=str(ROOT / "agent_container"),
+            APP_COMMON=str(ROOT / "layers" / "common"),
+        )
+        env["PYTHONPATH"] = ""
+        done = subprocess.run(  # noqa: S603 - our own script
+            [sys.executable, "-c", RUNTIME_IMPORTS], env=env, capture_output=True, text=True, timeout=300
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"the agent's imports failed: {done.stderr[-1500:]}")
+        imported = set(json.loads(done.stdout.strip().splitlines()[-1])["modules"])
+        unused = []
+        for name, tops, files in distributions_in(target):
+            if tops and not tops & imported:
+                size = sum(f.stat().st_size for f in files)
+                unused.append((size, name, files))
+        unused.sort(reverse=True)
+        unused_installed = sum(size for size, _, _ in unused)
+        unused_compressed = compressed_bytes([f for _, _, files in unused for f in files], target)
+    print(
+        f"5. the agent image's Python layer (agent_container/requirements.txt, linux/{os.uname().machine}"
+        " wheels; the image is arm64), estimated as docker ships it (one tar.gz layer)"
+    )
+    print(
+        f"   installed {installed / 1e6:.0f} MB, compressed {compressed / 1e6:.0f} MB"
+        f" ({compressed / installed:.2f}x); the {SIZE_TARGET_MB:.0f} MB installed target:"
+        f" {installed / 1e6 / SIZE_TARGET_MB:.2f}x"
+        " (plus python:3.12-slim, ~45 MB compressed, not measured here)"
+    )
+    print(
+        "   never imported by the agent (python -m interviewer --dry-run, LiveKit transport, OpenAI speech):"
+        f" {len(unused)} distributions, {unused_installed / 1e6:.0f} MB installed"
+        f" ({unused_installed / installed:.0%}), {unused_compressed / 1e6:.0f} MB compressed"
+    )
+    print("   largest: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for size, name, _ in unused[:8]))
 
 
 def main() -> int:
@@ -476,14 +762,20 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3, help="process starts per figure")
     parser.add_argument(
-        "--skip-size", action="store_true", help="skip the install (it needs PyPI or uv's cache)"
+        "--skip-size", action="store_true", help="skip the install and the image (needs PyPI or uv's cache)"
     )
+    parser.add_argument("--turn-runs", type=int, default=2, help="spoken turns per variant")
+    parser.add_argument("--only-turn", action="store_true", help="only the spoken-turn CPU figure")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.only_turn:
+        bench_spoken_turn(args.turn_runs)
+        return 0
     bench_turns(args.interviews, args.questions)
     bench_start(args.runs)
     if not args.skip_size:
         bench_size()
+    bench_spoken_turn(args.turn_runs)
     print(f"(bench took {time.perf_counter() - started:.0f} s)")
     return 0
 
