@@ -346,6 +346,8 @@ class Conductor:
 
     async def say(self, line: str) -> None:
         """Say a line to the candidate (said again after a welcome back if they leave meanwhile)."""
+        if self._room.phase == "listening":  # a line within the question ("Of course, let's move on.")
+            await self._room.set_phase("asking")
         await self._supervision.guarded(lambda _: self._room.speak(line), resume=self._welcome_back)
 
     async def converse(

@@ -594,3 +594,73 @@ async def test_after_the_reassurance_a_request_to_repeat_gets_the_question_put_a
         ("reassurance", "repeat_request"),
         ("repeat", "answer"),
     ]
+
+
+async def test_the_frontend_gets_exactly_these_messages_for_a_clarification_and_a_skip(
+    make_harness: HarnessFactory,
+) -> None:
+    # Given a candidate who asks what question 1 means, answers it, then asks to skip question 2
+    persona = candidate(turns={1: ["What do you mean by difficult?", ANSWER_1], 2: ["Can I skip this one?"]})
+    harness = make_harness(persona, profile=PROFILE)
+
+    # When the interview runs
+    await harness.run()
+
+    # Then the frontend got exactly these messages: no question message for the clarification, a response
+    # for every reply, feedback only for the answer, and the completion with each question's status
+    def status(phase: str, state: str = "in_progress") -> dict[str, Any]:
+        return {"type": "status", "state": state, "phase": phase}
+
+    def says(text: str, speaker: str = "agent") -> dict[str, Any]:
+        return {"type": "transcript", "speaker": speaker, "text": text, "final": True}
+
+    def asking(number: int, text: str, category: str, progress: int) -> dict[str, Any]:
+        message = {"type": "question", "question": text, "question_number": number, "total_questions": 2}
+        return {**message, "progress": progress, "category": category}
+
+    listening = [status("listening"), {"type": "agent_listening"}]
+    messages = [{k: v for k, v in m.items() if k != "timestamp"} for m in harness.messages()]
+    assert messages == [
+        status("waiting", "waiting_for_candidate"),
+        status("greeting"),
+        says(GREETING),
+        status("asking"),
+        asking(1, Q1, "technical", 0),
+        says(ASK_1),
+        *listening,
+        {"type": "response_received", "question_number": 1},
+        says("What do you mean by difficult?", "candidate"),
+        status("asking"),
+        says(CLARIFICATION),
+        *listening,
+        {"type": "response_received", "question_number": 1},
+        says(ANSWER_1, "candidate"),
+        {"type": "feedback", "question_number": 1, "message": PHRASES.feedback},
+        status("asking"),
+        asking(2, Q2, "behavioral", 50),
+        says(f"Thank you. {ASK_2}"),
+        *listening,
+        {"type": "response_received", "question_number": 2},
+        says("Can I skip this one?", "candidate"),
+        status("asking"),
+        says(PHRASES.skip),
+        status("closing"),
+        says(PHRASES.closing_questions),
+        *listening,
+        {"type": "response_received", "question_number": 2},
+        says(NO_MORE_QUESTIONS, "candidate"),
+        status("closing"),
+        says(PHRASES.closing),
+        status("reporting"),
+        status("ended", "completed"),
+        {
+            "type": "interview_completed",
+            "total_questions": 2,
+            "total_responses": 1,
+            "responses": [
+                {"question_number": 1, "question": Q1, "status": "answered"},
+                {"question_number": 2, "question": Q2, "status": "skipped"},
+            ],
+            "reportUrl": f"/interviews/{ROOM}/report.html",
+        },
+    ]
