@@ -19,7 +19,7 @@ from interview_common.models.job_profile import DEFAULT_PROFILE, FaqEntry, JobPr
 from interviewer.brains.offline import OfflineBrain
 from interviewer.clock import VirtualClock
 from interviewer.phrases import Phrases
-from interviewer.ports import TurnContext
+from interviewer.ports import TurnContext, TurnReading
 from interviewer.simulated_candidate import NO_MORE_QUESTIONS, Persona, ScriptedTurn, load_persona
 
 from tests.conftest import Api
@@ -664,3 +664,90 @@ async def test_the_frontend_gets_exactly_these_messages_for_a_clarification_and_
             "reportUrl": f"/interviews/{ROOM}/report.html",
         },
     ]
+
+
+class ScriptedReadings(OfflineBrain):
+    """The offline brain, except that these utterances are read as scripted (as another brain might)."""
+
+    def __init__(self, clock: VirtualClock, readings: dict[str, TurnReading]) -> None:
+        super().__init__(clock)
+        self._readings = readings
+        self.contexts: list[TurnContext] = []
+
+    async def understand_turn(self, profile: JobProfile, context: TurnContext, utterance: str) -> TurnReading:
+        self.contexts.append(context)
+        if utterance in self._readings:
+            return self._readings[utterance]
+        return await super().understand_turn(profile, context, utterance)
+
+
+async def test_what_the_brain_says_back_at_the_close_is_said_and_recorded(
+    make_harness: HarnessFactory,
+) -> None:
+    # Given a brain that answers the candidate's closing question from the profile (stage "closing")
+    asked = "Will I work with the payments team?"
+    grounded = "Yes: the role sits in the payments platform team."
+    brains: list[ScriptedReadings] = []
+
+    def brain(clock: VirtualClock) -> ScriptedReadings:
+        brains.append(
+            ScriptedReadings(clock, {asked: TurnReading(kind="question_for_interviewer", say=grounded)})
+        )
+        return brains[0]
+
+    harness = make_harness(candidate(closing_questions=[asked]), profile=PROFILE, brain=brain)
+
+    # When the interview runs
+    await harness.run()
+
+    # Then the brain was asked at stage "closing", and its words were said and recorded as from the profile
+    assert harness.transport.spoken[-2:] == [f"{grounded} {PHRASES.anything_else}", PHRASES.closing]
+    assert [context.stage for context in brains[0].contexts][-2:] == ["closing", "closing"]
+    report = harness.report()
+    assert report is not None
+    assert [(q.question, q.source, q.said_back) for q in report.candidate_questions] == [
+        (asked, "profile", grounded)
+    ]
+
+
+async def test_an_allowed_language_read_as_another_language_is_kept_unscored_and_noted(
+    make_harness: HarnessFactory,
+) -> None:
+    # Given a job that allows Spanish, and a brain that reads question 2's answer as Spanish
+    profile = PROFILE.model_copy(update={"allowed_languages": ["es"]})
+
+    def brain(clock: VirtualClock) -> ScriptedReadings:
+        return ScriptedReadings(clock, {SPANISH: TurnReading(kind="other_language", language="es")})
+
+    harness = make_harness(candidate(turns={2: [SPANISH]}), profile=profile, brain=brain)
+
+    # When the interview runs
+    outcome = await harness.run()
+
+    # Then no one asks the candidate to switch; the answer counts as given, is not assessed, and the report
+    # says why (not scored as weak)
+    assert not any("held in English" in line for line in harness.transport.spoken)
+    turn = harness.turns()[1]
+    assert (turn.status, turn.assessment) == ("answered", None)
+    assert replies(harness, 2) == [("question", "other_language")]
+    report = harness.report()
+    assert report is not None
+    assert any("Spanish" in note and "not scored as weak" in note for note in report.brain_notes)
+    assert outcome.questions_answered == 2
+
+
+async def test_a_brain_that_cannot_read_a_turn_takes_it_as_an_answer(make_harness: HarnessFactory) -> None:
+    # Given a brain whose turn reading fails (after its own fallbacks)
+    class Unreadable(OfflineBrain):
+        async def understand_turn(self, *args: Any, **kwargs: Any) -> TurnReading:
+            raise RuntimeError("no reading")
+
+    harness = make_harness(candidate(), profile=PROFILE, brain=Unreadable)
+
+    # When the interview runs
+    outcome = await harness.run()
+
+    # Then the interview goes on: each reply counts as an answer and is assessed
+    assert outcome.state == InterviewState.COMPLETED
+    assert [turn.status for turn in harness.turns()] == ["answered", "answered"]
+    assert all(turn.assessment is not None for turn in harness.turns())
