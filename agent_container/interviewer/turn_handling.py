@@ -8,7 +8,7 @@ for the question ten times still moves on.
 
 - answer: a follow-up when the brain has one and the question allows more, else the turn is answered.
 - repeat_request: the question again; the second time (or after the reassurance offered it) rephrased or
-  split into parts; then set aside.
+  split into parts; then set aside. Asked after a follow-up, the follow-up again.
 - clarification: the profile's clarification, else the brain's, else a neutral line; listen again.
 - skip_request: "Of course, let's move on." The turn is skipped (not assessed, not answered). A request
   to come back to it later ("can we come back to it at the end?") sets it aside instead.
@@ -208,6 +208,8 @@ class QuestionTurn:
                 self._turn.follow_ups += 1
                 return await self._ask("follow_up", reading.follow_up, show=True)
             return "answered"
+        if kind == "repeat_request" and exchange.kind == "follow_up":
+            return await self._ask("follow_up", exchange.prompt, show=True)  # the follow-up again, as it was
         if kind == "repeat_request":
             self._counts["repeat"] += 1
             if self._counts["repeat"] == 1 and not self._counts["reassurance"]:

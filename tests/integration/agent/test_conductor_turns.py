@@ -751,3 +751,21 @@ async def test_a_brain_that_cannot_read_a_turn_takes_it_as_an_answer(make_harnes
     assert outcome.state == InterviewState.COMPLETED
     assert [turn.status for turn in harness.turns()] == ["answered", "answered"]
     assert all(turn.assessment is not None for turn in harness.turns())
+
+
+async def test_a_request_to_repeat_a_follow_up_gets_the_follow_up_again(make_harness: HarnessFactory) -> None:
+    # Given a candidate whose short answer gets a follow-up, who asks to hear the follow-up again
+    vague = "I fixed a slow page once."
+    more = "I measured the load time, found a missing index, added it, and the page loaded in one second."
+    persona = candidate(turns={1: [vague, "Sorry, could you repeat that?", more]})
+    harness = make_harness(persona, profile=PROFILE)
+
+    # When the interview runs
+    await harness.run()
+
+    # Then the follow-up is said again as it was (not the main question), and both answers are assessed
+    turn = harness.turns()[0]
+    kinds = replies(harness, 1)
+    assert kinds[:3] == [("question", "answer"), ("follow_up", "repeat_request"), ("follow_up", "answer")]
+    assert turn.exchanges[1].prompt == turn.exchanges[2].prompt
+    assert turn.answer.startswith(f"{vague}\n{more}")
