@@ -15,6 +15,7 @@ version, so an edit or a retirement never changes a running interview.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -29,6 +30,10 @@ CURRENT_SK = "PROFILE#CURRENT"
 VERSION_PREFIX = "PROFILE#v"
 # Recorded on an interview's META when it started with the built-in default (no profile, or retired).
 DEFAULT_VERSION = 0
+# DynamoDB's transaction is what keeps saves apart across processes. Threads of one process (the local
+# stack serves requests from a thread pool) also send their transactions one at a time, because moto's
+# transactions are not isolated from each other (two could both pass their conditions).
+_SAVING = threading.Lock()
 
 ProfileSource = Literal["stored", "legacy", "default"]
 
@@ -198,24 +203,25 @@ class JobProfileRepository:
                 "ExpressionAttributeValues": {":previous": {"N": str(previous.current_version)}},
             }
         try:
-            self._dynamodb.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": to_attribute_values(_version_item(job_id, version)),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": to_attribute_values(pointer),
-                            **pointer_condition,
-                        }
-                    },
-                ]
-            )
+            with _SAVING:
+                self._dynamodb.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": self.table_name,
+                                "Item": to_attribute_values(_version_item(job_id, version)),
+                                "ConditionExpression": "attribute_not_exists(PK)",
+                            }
+                        },
+                        {
+                            "Put": {
+                                "TableName": self.table_name,
+                                "Item": to_attribute_values(pointer),
+                                **pointer_condition,
+                            }
+                        },
+                    ]
+                )
         except ClientError as error:
             if is_conditional_failure(error):
                 raise VersionTaken(str(version.version)) from error

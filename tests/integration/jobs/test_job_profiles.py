@@ -7,6 +7,7 @@ version it started with; bad input is refused field by field and nothing is writ
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import boto3
@@ -203,6 +204,29 @@ def test_two_saves_racing_for_a_number_never_share_it(aws: None) -> None:
     saved = save_profile(JOB, parse_profile_body(json.dumps(backend_profile()), JOB), profiles=profiles)
     assert saved.version == 2 and reads["n"] == 2
     assert profiles.version(JOB, 1).profile.rubric_version == "v1"  # type: ignore[union-attr]
+
+
+def test_eight_concurrent_saves_take_eight_different_numbers(aws: None) -> None:
+    # Given eight Lambda containers saving the job's profile at the same moment (each its own client)
+    request = parse_profile_body(json.dumps(backend_profile()), JOB)
+    barrier = threading.Barrier(8)
+    saved: list[int | None] = []
+
+    def press() -> None:
+        profiles = JobProfileRepository(TABLE_NAME, boto3.client("dynamodb"))
+        barrier.wait()
+        saved.append(save_profile(JOB, request, profiles=profiles).version)
+
+    threads = [threading.Thread(target=press) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Then every save got its own version, and the pointer names the last one
+    assert sorted(v or 0 for v in saved) == list(range(1, 9))
+    profiles = JobProfileRepository(TABLE_NAME, boto3.client("dynamodb"))
+    assert profiles.pointer(JOB).current_version == 8  # type: ignore[union-attr]
+    assert [profiles.version(JOB, n) is not None for n in range(1, 9)] == [True] * 8
 
 
 # -- bad input: a clear error and nothing written -------------------------------------------------------

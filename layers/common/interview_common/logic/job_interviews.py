@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from interview_common.errors import BadRequest
 from interview_common.job_interview_index import INDEX_KEY_ATTRIBUTES, JobInterviewIndex, index_key
-from interview_common.lifecycle import InterviewState
+from interview_common.lifecycle import TERMINAL_STATES, InterviewState
 from interview_common.logic.interview_record import report_path
 from interview_common.models.assessment import InterviewReport
 from interview_common.models.decision import DecisionItem
@@ -119,7 +119,12 @@ def _rows(
     reports, contexts = index.reports_and_contexts([interview.room_name for interview in interviews])
     rows: list[tuple[InterviewItem, JobInterviewRow | None]] = []
     for interview in interviews:
-        decided = index.decision_in_force(interview.room_name, interview.interview_id)
+        # A decision is recorded only once an interview has ended (409 before): no read for running ones.
+        decided = (
+            index.decision_in_force(interview.room_name, interview.interview_id)
+            if interview.state in TERMINAL_STATES
+            else None
+        )
         decision_name = decided.decision if decided else "none"
         if decision_filter is not None and decision_name != decision_filter:
             rows.append((interview, None))

@@ -41,7 +41,7 @@ from interview_common.models.job_profile_api import (
 )
 from interview_common.observability import logger, metrics
 
-MAX_SAVE_ATTEMPTS = 8
+MAX_SAVE_ATTEMPTS = 16
 VERSIONS_PAGE = 50
 
 
