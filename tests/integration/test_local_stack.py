@@ -99,14 +99,14 @@ def test_the_agent_gets_the_task_definitions_environment_with_local_values(
     assert "OPENAI_API_KEY" not in environment
 
 
-def test_a_stopped_agent_is_reported_like_ecs_and_fails_an_unfinished_interview(
+def test_a_stopped_agent_is_reported_like_ecs_and_ends_an_interview_nobody_joined_as_a_no_show(
     simulated: LocalStack,
 ) -> None:
-    # Given an interview whose agent exits without ending it (the stand-in prints and exits 0)
+    # Given an interview whose agent exits (0) without ending it, before any candidate joined
     answer = start(simulated, "room-exit-1")
     assert answer.status_code == 202
 
-    # Then the stack sends ECS's task-stopped event to agent_task_events, which fails the interview
+    # Then the stack sends ECS's task-stopped event to agent_task_events, which ends it as a no-show
     deadline = time.monotonic() + 10
     status: dict[str, Any] = {}
     while time.monotonic() < deadline:
@@ -114,12 +114,14 @@ def test_a_stopped_agent_is_reported_like_ecs_and_fails_an_unfinished_interview(
             simulated.api_url + "/agent-status/room-exit-1",
             headers={"Authorization": "Bearer dev-backend-key"},
         ).json()
-        if status["interview"]["state"] == "failed":
+        if status["interview"]["state"] in ("failed", "abandoned", "completed"):
             break
         time.sleep(0.05)
-    assert status["interview"]["state"] == "failed"
+    assert status["interview"]["state"] == "abandoned"
+    assert status["interview"]["endReason"] == "no_show"
+    assert status["interviewProgress"] == 0
     assert "Essential container in task exited" in status["interview"]["error"]
-    assert [outcome.state for outcome in simulated.outcomes()] == ["failed"]
+    assert [outcome.state for outcome in simulated.outcomes()] == ["abandoned"]
 
 
 def test_the_task_stopped_event_is_what_agent_task_events_reads() -> None:
