@@ -22,7 +22,8 @@ from interviewer.config import AgentSettings
 from interviewer.recorder import DynamoRecorder
 from interviewer.transports.livekit import LiveKitTransport
 from interviewer.transports.livekit_voice import VoicePipeline
-from livekit import api
+from livekit import api, rtc
+from livekit.agents.types import APIConnectOptions
 
 from tests.conftest import TABLE_NAME, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET
 from tests.integration.agent.conftest import (
@@ -34,7 +35,14 @@ from tests.integration.agent.conftest import (
     record_interview,
 )
 from tests.integration.agent.test_conductor import ANSWER_1, ANSWER_2, TWO_QUESTIONS
-from tests.unit.agent.livekit_doubles import OfflineRoom, SentData, end_of_turn
+from tests.unit.agent.livekit_doubles import (
+    SAMPLE_RATE,
+    AudioSourceSink,
+    OfflineRoom,
+    SentData,
+    ToneTTS,
+    end_of_turn,
+)
 
 FAST = Timeouts(
     no_show=5,
@@ -47,7 +55,9 @@ FAST = Timeouts(
 )
 
 
-def build(room: OfflineRoom) -> tuple[Conductor, VoicePipeline, InterviewLog]:
+def build(
+    room: OfflineRoom, voice: VoicePipeline | None = None
+) -> tuple[Conductor, VoicePipeline, InterviewLog]:
     settings = AgentSettings.from_env(
         {
             "ROOM_NAME": ROOM,
@@ -66,7 +76,7 @@ def build(room: OfflineRoom) -> tuple[Conductor, VoicePipeline, InterviewLog]:
     log = InterviewLog(TABLE_NAME, dynamodb)
     log.put_job_profile(TWO_QUESTIONS)
     record_interview(job_id=TWO_QUESTIONS.job_id)
-    voice = VoicePipeline.create(clock)
+    voice = voice or VoicePipeline.create(clock)
     transport = LiveKitTransport(settings, clock=clock, room=room, voice=voice, voice_in_room=False)  # type: ignore[arg-type]
     recorder = DynamoRecorder.on_thread(
         room_name=ROOM,
@@ -190,3 +200,56 @@ async def test_end_interview_from_the_backend_closes_politely(aws: None) -> None
     assert outcome.state == InterviewState.COMPLETED
     assert outcome.end_reason == "end_requested"
     assert outcome.questions_answered == 1
+
+
+async def test_a_second_agent_for_the_interview_makes_this_one_leave_without_recording(aws: None) -> None:
+    # Given an interview where the candidate answered question 1
+    room = OfflineRoom()
+    conductor, voice, log = build(room)
+    candidate_answers(room, voice, {1: ANSWER_1})
+    asyncio.get_running_loop().call_later(0.05, room.join, f"candidate-{CANDIDATE_ID}")
+
+    def replaced_when_question_2_is_asked(sent: SentData) -> None:
+        if sent.payload.get("type") == "question" and sent.payload.get("question_number") == 2:
+            room.replaced_by_duplicate()
+
+    room.local_participant.on_sent.append(replaced_when_question_2_is_asked)
+
+    # When LiveKit disconnects this agent because another joined with its identity (DUPLICATE_IDENTITY)
+    outcome = await asyncio.wait_for(conductor.run(), 30)
+
+    # Then it stops without ending the interview or writing a report: the other agent holds both
+    assert outcome.end_reason == "replaced"
+    meta = InterviewStore(TABLE_NAME, boto3.client("dynamodb")).get_interview(ROOM)
+    assert meta is not None
+    assert meta.state == InterviewState.IN_PROGRESS
+    assert log.get_report(ROOM, INTERVIEW_ID) is None
+
+
+async def test_speech_that_fails_for_good_ends_the_interview_instead_of_going_on_deaf(aws: None) -> None:
+    # Given a voice session whose TTS is down and which gives up after its first unrecoverable error
+    source = rtc.AudioSource(SAMPLE_RATE, 1)
+    voice = VoicePipeline.create(
+        RealClock(),
+        tts=ToneTTS(fail=True),
+        tts_connect=APIConnectOptions(max_retry=0, timeout=2),
+        max_unrecoverable_errors=0,
+    )
+    voice.session.output.audio = AudioSourceSink(source)
+    room = OfflineRoom()
+    conductor, voice, _ = build(room, voice)
+    asyncio.get_running_loop().call_later(0.05, room.join, f"candidate-{CANDIDATE_ID}")
+
+    # When the interview runs and the session closes itself
+    outcome = await asyncio.wait_for(conductor.run(), 30)
+
+    # Then the interview ends at once as speech_lost (failed: nothing was answered), with the reason
+    assert outcome.end_reason == "speech_lost"
+    assert outcome.state == InterviewState.FAILED
+    assert outcome.error is not None
+    assert "speech-to-text or text-to-speech" in outcome.error
+    meta = InterviewStore(TABLE_NAME, boto3.client("dynamodb")).get_interview(ROOM)
+    assert meta is not None
+    assert meta.state == InterviewState.FAILED
+    # And the lines it could not say reached the candidate as text
+    assert any(m.get("type") == "transcript" and m.get("speaker") == "agent" for m in room.messages())

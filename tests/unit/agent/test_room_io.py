@@ -282,6 +282,9 @@ async def test_speaking_to_nobody_is_bounded_and_the_line_goes_out_as_text(
     in_room.append(setup)
     microphone = await candidate_joins(setup, camera=False)
 
+    await asyncio.sleep(0.2)  # RoomIO publishes its audio track once the candidate is linked
+    ear = AgentEar(setup.room)
+
     # When the agent speaks, Then it gives up after the wait (the conductor then sends the line as text)
     started = time.monotonic()
     with pytest.raises(SpeechFailed, match="nobody has subscribed"):
@@ -293,10 +296,15 @@ async def test_speaking_to_nobody_is_bounded_and_the_line_goes_out_as_text(
         await setup.transport.say("Question one.")
     assert time.monotonic() - started < 0.1
 
-    # When the client subscribes at last, Then the agent speaks again
+    # And nothing was played on the agent's track meanwhile
+    assert ear.loud_seconds == 0
+
+    # When the client subscribes at last, Then the agent speaks again, on its track
     setup.room.subscribe_to_agent_audio()
     await asyncio.sleep(0.05)
-    await setup.transport.say("Question one.")
+    await setup.transport.say("Question one of five.")
+    await ear.aclose()
+    assert ear.loud_seconds >= 0.8 * SECONDS_PER_WORD * 4
     await microphone.aclose()
 
 
