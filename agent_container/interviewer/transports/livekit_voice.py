@@ -313,3 +313,7 @@ def _leave_agent_state_to_the_conductor(session: AgentSession) -> None:
             "lk.agent.state would be written twice; adapt VoicePipeline.start to this version"
         )
     session.off("agent_state_changed", handler)
+    # The session went to "listening" as it started; RoomIO's write of it may still be pending.
+    pending = getattr(session.room_io, "_update_state_atask", None)
+    if isinstance(pending, asyncio.Task) and not pending.done():
+        pending.cancel()
