@@ -9,7 +9,9 @@ Modes:
   lambda   LAMBDA_TASK_ROOT set and POWERTOOLS_TRACE_DISABLED unset: the Tracer is on, as in AWS
   local    (--local) BASE_ENV as the tests run it: tracing disabled, and the X-Ray SDK, not knowing it
            is in Lambda, builds its sampling clients at import (~0.15 s that AWS never sees)
-Target (issue 3): lambda-mode ratio <= 1.5. The heaviest imports of the slowest handler are listed after
+  no deferral  lambda mode, plus what the import defers to the first request (the Tracer: X-Ray SDK and
+           botocore's patch): what each handler's import cost before the deferral (issue 17)
+Target (issue 17): lambda-mode ratio <= 1.5. The heaviest imports of the slowest handler are listed after
 the table (python -X importtime, self time per package) so a miss says what dominates.
 """
 
@@ -29,12 +31,17 @@ FUNCTIONS = ROOT / "functions"
 LAYER = ROOT / "layers" / "common"
 TARGET_RATIO = 1.5
 
-# Run in the child: time one import, report it with which heavy packages it pulled in.
+# Run in the child: time one import, report it with which heavy packages it pulled in. With "eager", the
+# time also covers what the import defers to the first request (building the Tracer: the X-Ray SDK and
+# botocore's patch), i.e. what the import cost before those deferrals.
 CHILD = """
 import json, sys, time
 sys.path[:0] = json.loads(sys.argv[1])
 started = time.perf_counter()
 __import__(sys.argv[2])
+if len(sys.argv) > 3 and sys.argv[3] == "eager":
+    from interview_common.observability import tracer
+    tracer.get()
 elapsed = time.perf_counter() - started
 heavy = ["livekit.api", "aws_xray_sdk.core", "openai", "aiohttp", "interviewer"]
 print(json.dumps({"seconds": elapsed, "loaded": [m for m in heavy if m in sys.modules]}))
@@ -59,10 +66,13 @@ def lambda_env(env: dict[str, str], function: str) -> dict[str, str]:
     return lambda_like
 
 
-def import_once(module: str, path: list[str], env: dict[str, str]) -> tuple[float, list[str]]:
-    """Seconds one fresh interpreter takes to import `module`, and the heavy packages it loaded."""
+def import_once(
+    module: str, path: list[str], env: dict[str, str], *, eager: bool = False
+) -> tuple[float, list[str]]:
+    """Seconds one fresh interpreter takes to import `module` (`eager`: and to do what it defers), and the
+    heavy packages it loaded."""
     completed = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-c", CHILD, json.dumps(path), module],
+        [sys.executable, "-c", CHILD, json.dumps(path), module, "eager" if eager else "lazy"],
         env=env,
         capture_output=True,
         text=True,
@@ -118,23 +128,24 @@ def main() -> int:
     env = base_env()
     functions = sorted(p.parent.name for p in FUNCTIONS.glob("*/app.py"))
     modes = ["lambda", "local"] if args.local else ["lambda"]
-    # (label, module, sys.path, env): boto3 first, measured exactly like the handlers
-    targets: list[tuple[str, str, list[str], dict[str, str]]] = [("boto3", "boto3", [], env)]
+    # (label, module, sys.path, env, eager): boto3 first, measured exactly like the handlers
+    targets: list[tuple[str, str, list[str], dict[str, str], bool]] = [("boto3", "boto3", [], env, False)]
     for function in functions:
         path = [str(FUNCTIONS / function), str(LAYER)]
         for mode in modes:
-            targets.append(
-                (f"{function} [{mode}]", "app", path, lambda_env(env, function) if mode == "lambda" else env)
-            )
+            target_env = lambda_env(env, function) if mode == "lambda" else env
+            targets.append((f"{function} [{mode}]", "app", path, target_env, False))
+        # The same handler as it imported before its deferrals (the Tracer built at import).
+        targets.append((f"{function} [lambda, no deferral]", "app", path, lambda_env(env, function), True))
 
     started = time.perf_counter()
-    for _, module, path, target_env in targets:  # warm-up: compile bytecode, fill the page cache
-        import_once(module, path, target_env)
+    for _, module, path, target_env, eager in targets:  # warm-up: compile bytecode, fill the page cache
+        import_once(module, path, target_env, eager=eager)
     samples: dict[str, list[float]] = {label: [] for label, *_ in targets}
     loaded: dict[str, list[str]] = {}
     for _ in range(args.runs):
-        for label, module, path, target_env in targets:
-            seconds, loaded[label] = import_once(module, path, target_env)
+        for label, module, path, target_env, eager in targets:
+            seconds, loaded[label] = import_once(module, path, target_env, eager=eager)
             samples[label].append(seconds)
 
     baseline = statistics.median(samples["boto3"])
@@ -161,6 +172,14 @@ def main() -> int:
         )
     print(f"target: every handler [lambda] <= {TARGET_RATIO:.1f}x import boto3")
     print(f"worst: {worst[0]} at {worst[1]:.2f}x")
+    lazy = [statistics.median(samples[f"{f} [lambda]"]) / baseline for f in functions]
+    eager = [statistics.median(samples[f"{f} [lambda, no deferral]"]) / baseline for f in functions]
+    print(
+        f"deferrals: median handler {statistics.median(lazy):.2f}x with them, "
+        f"{statistics.median(eager):.2f}x without (the Tracer built at import); "
+        f"handlers within target: {sum(r <= TARGET_RATIO for r in lazy)}/{len(lazy)} with, "
+        f"{sum(r <= TARGET_RATIO for r in eager)}/{len(eager)} without"
+    )
 
     function = worst[0].split(" ")[0]
     if function:

@@ -9,7 +9,7 @@ Neither the Authorization header nor the body is ever logged (log_event stays of
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from interview_common import wiring
+from interview_common import snapstart, wiring
 from interview_common.aws_clients import client
 from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import build_resolver, json_response
@@ -20,6 +20,9 @@ from interview_common.participants import ParticipantStore
 from interview_common.settings import get_settings
 
 app = build_resolver(authenticate=False)
+
+# SnapStart: the snapshot holds what this function's first request would import (interview_common.snapstart).
+snapstart.prepare(imports=("livekit.api", "google.protobuf.json_format"))
 
 
 @app.post("/livekit/webhook")

@@ -8,7 +8,7 @@ larger than the general body cap.
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from interview_common import wiring
+from interview_common import snapstart, wiring
 from interview_common.aws_clients import client
 from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response
@@ -19,6 +19,9 @@ from interview_common.observability import logger, metrics, tracer
 from interview_common.settings import get_settings
 
 app = build_resolver(body_caps={"/agent/join": LARGE_BODY_BYTES})
+
+# SnapStart: the snapshot holds what this function's first request would import (interview_common.snapstart).
+snapstart.prepare(imports=("livekit.api", "interview_common.launcher.ecs"))
 
 
 @app.post("/start-interview")
