@@ -402,8 +402,17 @@ class ClosingQuestions:
         if not kept:
             return phrases.closing_questions
         answers = []
+        answered = 0
         for index, earlier in enumerate(self._conversation.candidate_questions):
             if earlier.asked_during != "questions":
+                continue
+            answered += 1
+            if answered > MAX_CLOSING_QUESTIONS:  # the rest go to the hiring team, said once for all
+                self._conversation.candidate_questions[index] = earlier.model_copy(
+                    update={"said_back": phrases.pass_on, "source": "passed_on"}
+                )
+                if answered == MAX_CLOSING_QUESTIONS + 1:
+                    answers.append(phrases.pass_on)
                 continue
             context = TurnContext(question=self._question, stage="closing")
             reading = await self._interviewer.understand(context, earlier.question)

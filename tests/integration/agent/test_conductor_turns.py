@@ -769,3 +769,25 @@ async def test_a_request_to_repeat_a_follow_up_gets_the_follow_up_again(make_har
     assert kinds[:3] == [("question", "answer"), ("follow_up", "repeat_request"), ("follow_up", "answer")]
     assert turn.exchanges[1].prompt == turn.exchanges[2].prompt
     assert turn.answer.startswith(f"{vague}\n{more}")
+
+
+async def test_many_questions_for_the_interviewer_are_kept_but_only_three_answered_one_by_one(
+    make_harness: HarnessFactory,
+) -> None:
+    # Given a candidate who asks the interviewer four questions before answering question 1
+    asked = [f"Can I ask you something first: what about point {n}?" for n in range(1, 5)]
+    harness = make_harness(candidate(turns={1: [*asked, ANSWER_1]}), profile=PROFILE)
+
+    # When the interview runs
+    await harness.run()
+
+    # Then each was kept with the same short line, and at the close three are said back one by one and
+    # the fourth is passed on to the hiring team; all four are in the report
+    assert harness.transport.spoken.count(PHRASES.question_kept) == 4
+    invitation = harness.transport.spoken[-2]
+    assert invitation.count("You asked:") == 3
+    assert invitation.endswith(f"{PHRASES.pass_on} {PHRASES.more_questions}")
+    report = harness.report()
+    assert report is not None
+    assert [q.question for q in report.candidate_questions] == asked
+    assert all(q.said_back for q in report.candidate_questions)
