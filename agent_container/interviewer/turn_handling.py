@@ -18,7 +18,8 @@ for the question ten times still moves on.
   stops probing (the answer stands).
 - question_for_interviewer: "Good question; let's come back to it at the end"; kept for the close.
 - other_language: said once per interview which language the interview is held in; a language the
-  profile allows is accepted; an answer in another language is marked so and never scored as weak.
+  profile allows is an answer (assessed when the brain can read it, else marked not assessed); an answer
+  in another language is kept, marked so in the report and never scored as weak.
 - wants_to_stop: it confirms once; then the interview closes (Interrupted("candidate_ended")).
 
 `ClosingQuestions` holds the close: the candidate's questions, kept ones first, answered from the
@@ -192,6 +193,12 @@ class QuestionTurn:
             return await self._on_silence(exchange)
         self._counts["replies"] += 1
         reading = await self._interviewer.understand(self._context(exchange), exchange.answer)
+        if (
+            reading.kind == "other_language"
+            and reading.language in self._conversation.profile.allowed_languages
+        ):
+            # A language the job allows is an answer; the brain says whether it can assess it.
+            reading = reading.model_copy(update={"kind": "answer", "follow_up": None})
         exchange = exchange.model_copy(update={"reply_kind": reading.kind})
         await self._interviewer.record(self._turn, exchange)
         if self._counts["replies"] >= MAX_REPLIES_PER_QUESTION:
@@ -288,12 +295,6 @@ class QuestionTurn:
         profile = self._conversation.profile
         language = reading.language or "another language"
         spoken_in = language_name(language) if reading.language else language
-        if reading.language and reading.language in profile.allowed_languages:
-            self._note(
-                f"the answer to {self._question.id} was given in {spoken_in}, which this job allows; "
-                "it is kept in the transcript but was not assessed (it is not scored as weak)"
-            )
-            return "answered"
         if not self._conversation.language_notice_given:
             self._conversation.language_notice_given = True
             return await self._ask("language", self._phrases.language_notice(profile.language))

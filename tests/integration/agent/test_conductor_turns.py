@@ -710,7 +710,7 @@ async def test_what_the_brain_says_back_at_the_close_is_said_and_recorded(
     ]
 
 
-async def test_an_allowed_language_read_as_another_language_is_kept_unscored_and_noted(
+async def test_an_allowed_language_read_as_another_language_is_an_answer_never_scored_as_weak(
     make_harness: HarnessFactory,
 ) -> None:
     # Given a job that allows Spanish, and a brain that reads question 2's answer as Spanish
@@ -724,15 +724,15 @@ async def test_an_allowed_language_read_as_another_language_is_kept_unscored_and
     # When the interview runs
     outcome = await harness.run()
 
-    # Then no one asks the candidate to switch; the answer counts as given, is not assessed, and the report
-    # says why (not scored as weak)
+    # Then no one asks the candidate to switch; the answer is taken as the answer and handed to the
+    # assessment, which (the offline rules read English only) marks it not assessed rather than weak
     assert not any("held in English" in line for line in harness.transport.spoken)
     turn = harness.turns()[1]
-    assert (turn.status, turn.assessment) == ("answered", None)
-    assert replies(harness, 2) == [("question", "other_language")]
-    report = harness.report()
-    assert report is not None
-    assert any("Spanish" in note and "not scored as weak" in note for note in report.brain_notes)
+    assert replies(harness, 2) == [("question", "answer")]
+    assert (turn.status, turn.answer) == ("answered", SPANISH)
+    assert turn.assessment is not None
+    assert not turn.assessment.assessable
+    assert turn.assessment.competencies == []
     assert outcome.questions_answered == 2
 
 
