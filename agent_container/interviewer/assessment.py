@@ -381,7 +381,10 @@ def build_report(
         unanswered_questions=[
             turn.question_id
             for turn in request.turns
-            if turn.status == "unanswered" and not turn.answer.strip()
+            if turn.status == "unanswered"
+            and not turn.answer.strip()
+            # an answer in another language was given: the notes say it could not be assessed
+            and not any(exchange.reply_kind == "other_language" for exchange in turn.exchanges)
         ],
         candidate_questions=list(request.candidate_questions),
         brain_statement=brain_statement(brain, model, assessments),

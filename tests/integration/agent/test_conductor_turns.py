@@ -385,6 +385,7 @@ async def test_an_answer_in_another_language_is_asked_once_to_switch_and_never_s
         "conflict" in note and "Spanish" in note and "not scored as weak" in note
         for note in report.brain_notes
     )
+    assert report.unanswered_questions == []  # it was answered, in another language: not "no answer"
     assert outcome.questions_answered == 1
 
 
