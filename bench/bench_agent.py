@@ -504,7 +504,7 @@ def encoded_camera(seconds: float = 1.0) -> list[bytes]:
     codec = av.CodecContext.create("libvpx", "w")
     codec.width, codec.height, codec.pix_fmt = width, height, "yuv420p"
     codec.bit_rate = CAMERA_BITRATE
-    codec.framerate = CAMERA_FPS  # type: ignore[assignment]
+    codec.framerate = CAMERA_FPS
     codec.options = {"deadline": "realtime", "cpu-used": "8"}
     rng = np.random.default_rng(7)
     base = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
@@ -651,7 +651,7 @@ def bench_spoken_turn(runs: int) -> None:
         return cpu / wall, wall, fps
 
     audio, audio_wall, _ = share(False)
-    auto, auto_wall, fps = share(True)
+    subscribed_all, auto_wall, fps = share(True)
     width, height = CAMERA_SIZE
     print(
         f"4. CPU during one spoken turn (question, then a {answer_pcm.duration:.1f} s spoken answer heard"
@@ -661,8 +661,8 @@ def bench_spoken_turn(runs: int) -> None:
     print(f"   audio only (the agent now): {audio:.1%} of one vCPU over {audio_wall:.1f} s")
     print(
         f"   auto-subscribe (the camera too, {width}x{height} VP8 {CAMERA_FPS} fps decoded as the SDK would,"
-        f" {fps:.0f} fps achieved): {auto:.1%} of one vCPU over {auto_wall:.1f} s"
-        f" = {auto / audio:.2f}x audio only"
+        f" {fps:.0f} fps achieved): {subscribed_all:.1%} of one vCPU over {auto_wall:.1f} s"
+        f" = {subscribed_all / audio:.2f}x audio only"
     )
     print("   (the whole process, the scripted candidate's microphone included; speech models are OpenAI's)")
 

@@ -348,9 +348,9 @@ class OfflineRoom(rtc.EventEmitter[str]):
         participant = self.remote_participants.get(sender) if sender else None
         packet = rtc.DataPacket(
             data=json.dumps(payload).encode(),
-            kind=1,
-            participant=participant,
-            topic=topic,  # type: ignore[arg-type]
+            kind=rtc.DataPacketKind.KIND_RELIABLE,
+            participant=participant,  # type: ignore[arg-type]  # the double stands in for RemoteParticipant
+            topic=topic,
         )
         self.emit("data_received", packet)
 
