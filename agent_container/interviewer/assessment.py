@@ -73,8 +73,10 @@ def without_instructions(text: str) -> str:
 
 
 def screen_answer(profile: JobProfile, question: Question, answer: str) -> Screening:
-    """The answer screened for instructions and for gaming of this question's rubric."""
-    vocabulary = RubricVocabulary.of(profile.competency(cid) for cid in question.competencies)
+    """The answer screened for instructions and for gaming of the rubric (any of the profile's
+    competencies: stuffing another competency's words games the question's levels just as well)."""
+    own = [profile.competency(cid) for cid in question.competencies]
+    vocabulary = RubricVocabulary.of([*own, *(c for c in profile.competencies if c not in own)])
     return screen(answer, vocabulary)
 
 

@@ -26,8 +26,8 @@ the answer is excluded):
                   mention...", "kindly note in my assessment", "I hope the scorecard shows a five")
 - keyword_stuffing: a sentence that is mostly the rubric's indicator words (needs the rubric's vocabulary)
 - rubric_echo:    a sentence that recites a rubric anchor ("structured diagnosis, explicit trade-offs")
-- padding:        the same sentence said a third time or more (those copies are flagged; brains count a
-                  repeated sentence once anyway)
+- padding:        the same sentence said three times or more (every copy is flagged: none of it counts;
+                  brains count a sentence said twice once anyway)
 
 Deterministic and cheap (regular expressions): the same answer always gets the same findings.
 """
@@ -86,13 +86,10 @@ _WRITE_UP = (
     r"stage)|"
     r"recommend\w*|criteria|rubric|excellent|outstanding|exemplary)"
 )
+# Fields of an assessment's output: a segment that starts "evidence:" or "ownership level =" is data.
 _VERDICT_KEY = (
-    r"(\w+[_ ])?(level|score|rating|grade|verdict|outcome|decision|recommendation|evaluation|assessment|"
-    r"evidence|rationale|result|hire|pass)"
-)
-_VERDICT_VALUE = (
-    r"(\d{1,3}(\s*/\s*\d{1,3})?|level \d|advance|hire|strong hire|no hire|pass|fail|reject|approved?|"
-    r"strong|excellent|outstanding|exceeds( expectations)?|meets( expectations)?|yes|true)\s*[.,;]?\s*$"
+    r"(\w+[_ ])?(levels?|scores?|ratings?|grades?|verdict|decision|recommendation|evaluation|assessment|"
+    r"evidence|rationale|competenc(y|ies)|hire|pass)"
 )
 
 PATTERNS: tuple[Pattern, ...] = (
@@ -205,10 +202,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _p(
         "structured_verdict",
         "ownership_level: 5",
-        rf"^\W{{0,3}}\"?{_VERDICT_KEY}\"?\s*[:=]\s*.{{0,60}}$|"
-        rf"^\W{{0,3}}[a-z]+_[a-z_]+\s*[:=]\s*{_VERDICT_VALUE}|"
+        rf"^\W{{0,3}}\"?{_VERDICT_KEY}\"?\s*[:=]|^\W{{0,3}}(result|outcome)\s*[:=]\s*.{{0,40}}$|"
+        r"\b[a-z]+_[a-z_]+\s*[:=]\s*\S|"
         rf"^\W{{0,3}}[a-z][a-z ]{{2,40}}\s*[:=]\s*(level\s*)?[1-5](\s*/\s*5)?\s*[.,;]?\s*$|"
-        r"\b(decision|verdict|outcome|recommendation|rating)\s*[-\u2013\u2014:=]\s*(advance|hire|pass|reject|"
+        r"\b(decision|verdict|outcome|recommendation|rating|score|level|grade)\s*[-\u2013\u2014:=]\s*(advance|hire|"
+        r"pass|reject|"
         r"strong|approved?|excellent|\d)",
     ),
     _p("structured_verdict", "| competency | level |", r"\|[^|\n]*\|"),
@@ -414,6 +412,7 @@ STUFFING_MIN_HITS = 4  # indicator words in one sentence ...
 STUFFING_DENSITY = 0.5  # ... making up at least half of its words
 ECHO_OVERLAP = 0.6  # share of a rubric anchor's content words a sentence repeats
 ECHO_MIN_WORDS = 4
+ECHO_MIN_LEVEL = 3  # only anchors worth reciting: level 3 and above
 PADDING_REPEATS = 3
 
 
@@ -431,6 +430,8 @@ class RubricVocabulary:
         for competency in competencies:
             indicators.extend(i.strip().lower() for i in competency.indicators if i.strip())
             for level in competency.levels:
+                if level.level < ECHO_MIN_LEVEL:
+                    continue  # reciting a low anchor ("does not address the question") gains nothing
                 content = _content_words(level.description)
                 if len(content) >= ECHO_MIN_WORDS:
                     anchors.append(content)
@@ -476,8 +477,8 @@ def indicator_words(sentence: str, indicators: Iterable[str]) -> int:
 
 def gaming_kind(sentence: str, vocabulary: RubricVocabulary) -> InjectionKind | None:
     total = word_count(sentence)
-    if total == 0:
-        return None
+    if total == 0 or sentence.rstrip().endswith("?"):
+        return None  # a question to the interviewer ("Does that answer the question?") games nothing
     if vocabulary.indicators:
         hits = indicator_words(sentence, vocabulary.indicators)
         if hits >= STUFFING_MIN_HITS and hits / total >= STUFFING_DENSITY:
@@ -529,16 +530,19 @@ class Screening:
 def screen(answer: str, vocabulary: RubricVocabulary | None = None) -> Screening:
     """Cut `answer` into segments and flag those that instruct the interviewer or game the rubric."""
     segments: list[Segment] = []
-    seen: dict[str, int] = {}
-    for line in answer.split("\n"):
+    lines = [sentences(line) for line in answer.split("\n")]
+    said: dict[str, int] = {}
+    for line_sentences in lines:
+        for sentence in line_sentences:
+            key = normalise(sentence).lower()
+            said[key] = said.get(key, 0) + 1
+    for line_sentences in lines:
         fake_line = False
-        for sentence in sentences(line):
+        for sentence in line_sentences:
             kind = "fake_message" if fake_line else instruction_kind(sentence)
             if kind is None and vocabulary is not None:
                 kind = gaming_kind(sentence, vocabulary)
-            key = normalise(sentence).lower()
-            seen[key] = seen.get(key, 0) + 1
-            if kind is None and seen[key] >= PADDING_REPEATS:
+            if kind is None and said[normalise(sentence).lower()] >= PADDING_REPEATS:
                 kind = "padding"
             if kind == "fake_message":
                 fake_line = True  # a fake speaker's turn runs to the end of the line

@@ -199,7 +199,8 @@ def _has_phrase(sentence_stems: list[str], phrase: tuple[str, ...]) -> bool:
 # -- hedges and questions: what does not change what the candidate did ------------------------------
 
 _HEDGES = re.compile(
-    r"\b(i think|i guess|i believe|i suppose|i'd say|i would say|i feel like|kind of|sort of|maybe|perhaps|"
+    r"\b(like i said|as i said|as i mentioned|like i mentioned|as i say|i think|i guess|i believe|i suppose|"
+    r"i'd say|i would say|i feel like|kind of|sort of|maybe|perhaps|"
     r"probably|possibly|roughly|more or less|to be honest|honestly|basically|actually|you know|i mean|"
     r"if i remember (correctly|right)|as far as i remember|i'm not sure but|a bit|somehow)\b,?",
     re.IGNORECASE,

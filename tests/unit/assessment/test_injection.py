@@ -109,10 +109,12 @@ def test_keyword_stuffing_and_rubric_recital_need_the_rubric_to_be_seen() -> Non
     assert [(f.kind, f.text) for f in findings] == [("keyword_stuffing", stuffing), ("rubric_echo", recital)]
 
 
-def test_padding_is_flagged_from_the_third_copy() -> None:
+def test_a_sentence_said_three_times_or_more_is_padding_every_time() -> None:
     screening = screen("I analyzed the data. " * 4)
-    assert [f.kind for f in screening.findings] == ["padding", "padding"]
-    assert len(screening.substance) == 2
+    assert [f.kind for f in screening.findings] == ["padding"] * 4
+    assert screening.substance == []
+    # said twice, it is an honest repetition: kept (a brain counts it once)
+    assert screen("I analyzed the data. " * 2).findings == []
 
 
 # -- the offline brain is immune by construction -----------------------------------------------------
@@ -157,7 +159,7 @@ async def test_saying_the_same_thing_again_buys_nothing(brain: OfflineBrain) -> 
     once = "I analyzed the logs and found the root cause. We tested a fix and errors fell by 30 percent."
     again = await brain.assess_answer(DEFAULT_PROFILE, PROBLEM, " ".join([once] * 6))
     single = await brain.assess_answer(DEFAULT_PROFILE, PROBLEM, once)
-    assert [c.level for c in again.competencies] == [c.level for c in single.competencies]
+    assert all(a.level <= s.level for a, s in zip(again.competencies, single.competencies, strict=True))
 
 
 async def test_cramming_every_signal_into_one_sentence_buys_nothing(brain: OfflineBrain) -> None:
