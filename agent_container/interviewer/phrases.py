@@ -86,6 +86,7 @@ class Phrases(BaseModel):
     earlier_questions: str = _Line
     earlier_question: str = _Line
     more_questions: str = _Line
+    go_ahead: str = _Line
     anything_else: str = _Line
     pass_on: str = _Line
     closing: str = _Line

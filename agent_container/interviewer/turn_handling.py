@@ -81,6 +81,12 @@ def declines(text: str) -> bool:
     return bool(_NO.search(text))
 
 
+def has_a_question(text: str) -> bool:
+    """A bare yes to "do you have any questions?" ("Yes, I do."): the question is still to come."""
+    words = re.findall(r"[\w']+", text)
+    return confirms(text) and len(words) <= 3 and "?" not in text and "thank" not in text.lower()
+
+
 class Interviewer(Protocol):
     """What the turn handling needs from the conductor (which owns the room, the brain and the record)."""
 
@@ -365,8 +371,9 @@ class ClosingQuestions:
         """Hold the close's questions; returns what to say before the goodbye ("" when nothing)."""
         phrases = self._interviewer.phrases
         line = await self._invitation()
-        repeated = False
-        for asked in range(MAX_CLOSING_QUESTIONS):
+        repeated = heard_yes = False
+        answered = 0
+        for _ in range(MAX_CLOSING_QUESTIONS + 2):  # a repeat of the invitation and a bare "yes" at most
             exchange = await self._interviewer.converse(
                 self._number, "closing_questions", line, question=None
             )
@@ -376,6 +383,10 @@ class ClosingQuestions:
             reading = await self._interviewer.understand(context, exchange.answer)
             if reading.kind == "repeat_request" and not repeated:
                 repeated = True
+                continue
+            if has_a_question(exchange.answer) and not heard_yes:  # "Yes, I do." and nothing more yet
+                heard_yes = True
+                line = phrases.go_ahead
                 continue
             if reading.kind == "wants_to_stop" or not (
                 reading.kind in ("question_for_interviewer", "clarification") or reading.say
@@ -391,8 +402,9 @@ class ClosingQuestions:
                     source="profile" if reading.say else "passed_on",
                 )
             )
-            if asked == MAX_CLOSING_QUESTIONS - 1:
-                return said_back
+            answered += 1
+            if answered == MAX_CLOSING_QUESTIONS:
+                return said_back  # said before the goodbye
             line = f"{said_back} {phrases.anything_else}"
         return ""
 

@@ -792,3 +792,23 @@ async def test_many_questions_for_the_interviewer_are_kept_but_only_three_answer
     assert report is not None
     assert [q.question for q in report.candidate_questions] == asked
     assert all(q.said_back for q in report.candidate_questions)
+
+
+async def test_a_bare_yes_at_the_close_is_invited_to_ask(make_harness: HarnessFactory) -> None:
+    # Given a candidate who answers "Yes, I do." to the invitation, then asks their question
+    asked = "What are the next steps after today?"
+    harness = make_harness(candidate(closing_questions=["Yes, I do.", asked]), profile=PROFILE)
+
+    # When the interview runs
+    await harness.run()
+
+    # Then the interviewer invites the question, answers it (passed on), and closes
+    assert harness.transport.spoken[-4:] == [
+        f"Thank you. {PHRASES.closing_questions}",
+        PHRASES.go_ahead,
+        f"{PHRASES.pass_on} {PHRASES.anything_else}",
+        PHRASES.closing,
+    ]
+    report = harness.report()
+    assert report is not None
+    assert [q.question for q in report.candidate_questions] == [asked]
