@@ -32,6 +32,9 @@ HTTP_API_REQUEST = 1.00 / 1_000_000
 DYNAMODB_RRU = 0.125 / 1_000_000
 DYNAMODB_WRU = 0.625 / 1_000_000
 LOGS_INGEST_GB = 0.50
+# Lambda SnapStart for Python: the snapshot's cache per GB-second while the version is live, and each restore.
+SNAPSTART_CACHE_GB_SECOND = 0.0000015046
+SNAPSTART_RESTORE_GB = 0.0001397998
 
 # OpenAI list prices read on the same date, for the agent's brain and speech (AGENT_BRAIN=auto with a key).
 LLM_INPUT_PER_M_TOKENS = 0.15  # gpt-4o-mini (OpenAIModel's default)
@@ -42,6 +45,7 @@ TTS_PER_M_CHARACTERS = 15.00  # tts-1
 # What an interview does besides the clock (see docs/operations.md for where each comes from).
 POLL_SECONDS = 3  # the frontend's GET /agent-status
 WEBHOOKS = 8  # room_started, 2 joins, 2 track_published, 2 participant_left, room_finished
+WEBHOOK_WRU = 8  # one transaction: (marker 1 + participant 1 + META 2 KB) x 2
 OTHER_CALLS = 3  # start-interview, token, end-interview
 TURNS = 12  # questions and follow-ups
 TASK_START_SECONDS = 60  # Fargate bills from the image pull on; the agent joins about a minute in
@@ -59,11 +63,21 @@ def template_settings(template_path: Path) -> dict[str, Any]:
     parameters = template["Parameters"]
     container = template["Resources"]["AgentTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
     environment = {str(item["Name"]): item["Value"] for item in container["Environment"]}
+
+    def default(value: Any) -> Any:  # a literal, or a !Ref to a parameter: its default
+        return parameters[value["Ref"]]["Default"] if isinstance(value, dict) and "Ref" in value else value
+
+    snapstart = [
+        name
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function" and "SnapStart" in resource["Properties"]
+    ]
     return {
         "cpu_units": int(parameters["AgentCpu"]["Default"]),
         "memory_mb": int(parameters["AgentMemory"]["Default"]),
         "lambda_memory_mb": int(template["Globals"]["Function"]["MemorySize"]),
-        "heartbeat_seconds": float(environment["HEARTBEAT_INTERVAL"]),
+        "heartbeat_seconds": float(default(environment["HEARTBEAT_INTERVAL"])),
+        "snapstart_functions": snapstart if default({"Ref": "SnapStart"}) == "true" else [],
     }
 
 
@@ -82,9 +96,11 @@ def infrastructure(settings: dict[str, Any], minutes: float, lambda_ms: float) -
     invocations = polls + WEBHOOKS + OTHER_CALLS
     lambda_gb = settings["lambda_memory_mb"] / 1024
     heartbeats = math.ceil(seconds / settings["heartbeat_seconds"])
-    # Units: a strongly consistent read of <= 4 KB is 1 RRU; a write is 1 WRU per KB (META is 1-2 KB).
-    reads = polls * 1 + WEBHOOKS * 3 + TURNS * 1 + 5
-    writes = heartbeats * 2 + WEBHOOKS * 3 + TURNS * 2 * 2 + 10
+    # Units: a strongly consistent read of <= 4 KB is 1 RRU; a write is 1 WRU per KB (META is 1-2 KB, with
+    # the participants), twice that in a transaction. A poll is one GetItem of META; a webhook one GetItem
+    # and one TransactWriteItems (marker, participant, META: 1 + 1 + 2 KB, x2).
+    reads = polls * 1 + WEBHOOKS * 1 + TURNS * 1 + 5
+    writes = heartbeats * 2 + WEBHOOKS * WEBHOOK_WRU + TURNS * 2 * 2 + 10
     log_gb = (invocations * LOG_BYTES_PER_INVOCATION + AGENT_LOG_BYTES) / 1e9
     hours = task_seconds / 3600
     return [
@@ -116,13 +132,13 @@ def infrastructure(settings: dict[str, Any], minutes: float, lambda_ms: float) -
         Line("HTTP API requests", f"{invocations} x $1.00/M", invocations * HTTP_API_REQUEST),
         Line(
             "DynamoDB reads",
-            f"{polls} polls x 1 + {WEBHOOKS} webhooks x 3 + turns/start ~{TURNS + 5} = {reads} RRU"
+            f"{polls} polls x 1 + {WEBHOOKS} webhooks x 1 + turns/start ~{TURNS + 5} = {reads} RRU"
             " x $0.125/M",
             reads * DYNAMODB_RRU,
         ),
         Line(
             "DynamoDB writes",
-            f"{heartbeats} heartbeats x 2 + webhooks {WEBHOOKS * 3} + turns {TURNS * 4} + start 10"
+            f"{heartbeats} heartbeats x 2 + webhooks {WEBHOOKS * WEBHOOK_WRU} + turns {TURNS * 4} + start 10"
             f" = {writes} WRU x $0.625/M",
             writes * DYNAMODB_WRU,
         ),
@@ -192,6 +208,14 @@ def main() -> None:
     print()
     print(render("Speech and language models (OpenAI, when AGENT_BRAIN uses a key; $0 offline)", speech))
     print()
+    if settings["snapstart_functions"]:
+        gb = settings["lambda_memory_mb"] / 1024
+        monthly = len(settings["snapstart_functions"]) * gb * SNAPSTART_CACHE_GB_SECOND * 30 * 86400
+        print(
+            f"Fixed, not per interview: SnapStart on {', '.join(settings['snapstart_functions'])} caches "
+            f"{gb:g} GB each: ${monthly:.2f} a month (x ${SNAPSTART_CACHE_GB_SECOND}/GB-s), plus "
+            f"${gb * SNAPSTART_RESTORE_GB:.5f} per cold start restored; parameter SnapStart=false for none.\n"
+        )
     print(
         f"Per interview: infrastructure ${sum(x.dollars for x in infra):.4f} + models "
         f"${sum(x.dollars for x in speech):.4f}; per 1,000 interviews "

@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+from interview_common import heartbeat
 from interview_common.lifecycle import TERMINAL_STATES, InterviewState
 from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
@@ -82,7 +83,7 @@ class Timeouts(BaseModel):
     rejoin_grace: float = 120.0
     max_duration: float = 2700.0
     max_follow_ups: int = 1
-    heartbeat_interval: float = 2.0
+    heartbeat_interval: float = heartbeat.DEFAULT_INTERVAL_SECONDS
     assessment_wait: float = 90.0
 
     @classmethod

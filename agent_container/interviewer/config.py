@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+from interview_common.heartbeat import DEFAULT_INTERVAL_SECONDS
 from interview_common.livekit_room_settings import REJOIN_GRACE_SECONDS
 from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -72,7 +73,8 @@ class AgentSettings(BaseModel):
     rejoin_grace: float = Field(default=float(REJOIN_GRACE_SECONDS), alias="REJOIN_GRACE", ge=0)
     max_duration: float = Field(default=45 * 60.0, alias="MAX_DURATION", gt=0)
     max_follow_ups: int = Field(default=1, alias="MAX_FOLLOW_UPS", ge=0, le=3)
-    heartbeat_interval: float = Field(default=2.0, alias="HEARTBEAT_INTERVAL", gt=0)
+    # One DynamoDB write each; the routes take the agent for gone after 3 missed (interview_common.heartbeat).
+    heartbeat_interval: float = Field(default=DEFAULT_INTERVAL_SECONDS, alias="HEARTBEAT_INTERVAL", gt=0)
     assessment_wait: float = Field(default=90.0, alias="ASSESSMENT_WAIT", gt=0)
 
     @field_validator(

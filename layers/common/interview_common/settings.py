@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from interview_common import heartbeat
 from interview_common.livekit_room_settings import (
     DEPARTURE_MARGIN_SECONDS,
     REJOIN_GRACE_SECONDS,
@@ -53,6 +55,11 @@ class Settings(BaseModel):
         default=ROOM_DEPARTURE_TIMEOUT_SECONDS, alias="ROOM_DEPARTURE_TIMEOUT_SECONDS", ge=0
     )
     rejoin_grace_seconds: float = Field(default=REJOIN_GRACE_SECONDS, alias="REJOIN_GRACE", ge=0)
+    # The agent's heartbeat (interview_common.heartbeat): its interval, and the age at which the routes take
+    # the agent for gone (MISSED_BEATS intervals, unless HEARTBEAT_STALE_SECONDS says otherwise).
+    heartbeat_interval_seconds: float = Field(
+        default=heartbeat.DEFAULT_INTERVAL_SECONDS, alias="HEARTBEAT_INTERVAL", gt=0
+    )
     heartbeat_stale_seconds: int = Field(default=30, alias="HEARTBEAT_STALE_SECONDS", ge=5)
     # Each LiveKit server call gives up after this long (a Lambda answers within API Gateway's 30 s).
     livekit_timeout_seconds: float = Field(default=5.0, alias="LIVEKIT_TIMEOUT_SECONDS", gt=0, le=20)
@@ -80,6 +87,20 @@ class Settings(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return value or None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stale_after_missed_beats(cls, data: object) -> object:
+        if isinstance(data, dict) and not (
+            data.get("HEARTBEAT_STALE_SECONDS") or data.get("heartbeat_stale_seconds")
+        ):
+            given = data.get("HEARTBEAT_INTERVAL") or data.get("heartbeat_interval_seconds")
+            interval = float(given or heartbeat.DEFAULT_INTERVAL_SECONDS)
+            data = {
+                **data,
+                "HEARTBEAT_STALE_SECONDS": max(5, math.ceil(heartbeat.stale_after_seconds(interval))),
+            }
+        return data
 
     @model_validator(mode="after")
     def _room_outlives_the_rejoin_grace(self) -> Settings:

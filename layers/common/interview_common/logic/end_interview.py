@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from interview_common import livekit_rooms
+from interview_common import heartbeat, livekit_rooms
 from interview_common.aws_clients import is_retriable
 from interview_common.clock import epoch_from_iso, now_iso
 from interview_common.credentials import LiveKitKeyPair
@@ -108,10 +108,9 @@ def _interview_in_room(store: InterviewStore, room_name: str, candidate_id: str 
 
 
 def _agent_is_live(interview: InterviewItem, settings: Settings) -> bool:
-    if interview.last_heartbeat_at is None:
-        return False
-    age = epoch_from_iso(now_iso()) - epoch_from_iso(interview.last_heartbeat_at)
-    return age <= settings.heartbeat_stale_seconds
+    return heartbeat.is_fresh(
+        interview.last_heartbeat_at, epoch_from_iso(now_iso()), settings.heartbeat_stale_seconds
+    )
 
 
 def _tell_agent(

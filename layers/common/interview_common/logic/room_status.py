@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interview_common.clock import epoch_from_iso
+from interview_common import heartbeat
 from interview_common.errors import NotFound, Unauthorized
 from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, is_terminal, public_status
 from interview_common.models.api import (
@@ -138,8 +138,9 @@ def _participant_view(participant: ParticipantItem, include_personal: bool) -> P
 
 
 def _is_stale(interview: InterviewItem, now_epoch: float, stale_after_seconds: int) -> bool:
+    """A live interview whose agent beat once and then stopped (interview_common.heartbeat)."""
     if interview.state not in (InterviewState.WAITING_FOR_CANDIDATE, InterviewState.IN_PROGRESS):
         return False
     if interview.last_heartbeat_at is None:
         return False
-    return now_epoch - epoch_from_iso(interview.last_heartbeat_at) > stale_after_seconds
+    return not heartbeat.is_fresh(interview.last_heartbeat_at, now_epoch, stale_after_seconds)
