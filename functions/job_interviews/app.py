@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common.aws_clients import client
-from interview_common.http_api import build_resolver, json_response
+from interview_common.http_api import build_resolver
 from interview_common.job_interview_index import JobInterviewIndex
 from interview_common.logic.job_interviews import (
     DEFAULT_PAGE,
@@ -20,6 +20,7 @@ from interview_common.logic.job_interviews import (
 from interview_common.models.identifiers import IDENTIFIER_PATTERN
 from interview_common.models.job_interviews import JobInterviewsResponse
 from interview_common.observability import logger, metrics, tracer
+from interview_common.private_response import private_json_response
 from interview_common.settings import get_settings
 
 app = build_resolver()
@@ -46,7 +47,7 @@ def handle_job_interviews(
         limit=limit,
         public_api_url=settings.public_api_url,
     )
-    return json_response(200, body)
+    return private_json_response(200, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

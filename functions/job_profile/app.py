@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common.aws_clients import client
-from interview_common.http_api import build_resolver, json_response
+from interview_common.http_api import build_resolver
 from interview_common.job_profiles import JobProfileRepository
 from interview_common.logic.job_profile import (
     list_versions,
@@ -24,6 +24,7 @@ from interview_common.models.job_profile_api import (
     ProfileVersionsResponse,
 )
 from interview_common.observability import logger, metrics, tracer
+from interview_common.private_response import private_json_response
 from interview_common.settings import get_settings
 
 app = build_resolver(body_cap=MAX_PROFILE_BODY_BYTES)
@@ -39,7 +40,7 @@ def _profiles() -> JobProfileRepository:
 @tracer.capture_method
 def handle_put_profile(jobId: JobPath) -> Response[ProfileResponse]:
     request = parse_profile_body(app.current_event.decoded_body, jobId)
-    return json_response(200, save_profile(jobId, request, profiles=_profiles()))
+    return private_json_response(200, save_profile(jobId, request, profiles=_profiles()))
 
 
 @app.get("/jobs/<jobId>/profile")
@@ -47,7 +48,7 @@ def handle_put_profile(jobId: JobPath) -> Response[ProfileResponse]:
 def handle_get_profile(
     jobId: JobPath, version: Annotated[int | None, Query(ge=1, le=999_999)] = None
 ) -> Response[ProfileResponse]:
-    return json_response(200, read_profile(jobId, profiles=_profiles(), version=version))
+    return private_json_response(200, read_profile(jobId, profiles=_profiles(), version=version))
 
 
 @app.get("/jobs/<jobId>/profile/versions")
@@ -55,13 +56,13 @@ def handle_get_profile(
 def handle_list_versions(
     jobId: JobPath, cursor: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response[ProfileVersionsResponse]:
-    return json_response(200, list_versions(jobId, profiles=_profiles(), cursor=cursor))
+    return private_json_response(200, list_versions(jobId, profiles=_profiles(), cursor=cursor))
 
 
 @app.delete("/jobs/<jobId>/profile")
 @tracer.capture_method
 def handle_retire_profile(jobId: JobPath) -> Response[ProfileResponse]:
-    return json_response(200, retire_profile(jobId, profiles=_profiles()))
+    return private_json_response(200, retire_profile(jobId, profiles=_profiles()))
 
 
 # Never log_event=True: the body is the hiring team's questions and rubric.

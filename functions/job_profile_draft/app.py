@@ -7,11 +7,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from interview_common.http_api import build_resolver, json_response
+from interview_common.http_api import build_resolver
 from interview_common.logic.job_profile_draft import draft_profile
 from interview_common.models.identifiers import IDENTIFIER_PATTERN
 from interview_common.models.job_profile_api import MAX_PROFILE_BODY_BYTES, DraftRequest, DraftResponse
 from interview_common.observability import logger, metrics, tracer
+from interview_common.private_response import private_json_response
 
 app = build_resolver(body_cap=MAX_PROFILE_BODY_BYTES)
 
@@ -21,7 +22,7 @@ JobPath = Annotated[str, Path(pattern=IDENTIFIER_PATTERN, max_length=128)]
 @app.post("/jobs/<jobId>/profile/draft")
 @tracer.capture_method
 def handle_draft(jobId: JobPath, request: DraftRequest) -> Response[DraftResponse]:
-    return json_response(200, draft_profile(jobId, request))
+    return private_json_response(200, draft_profile(jobId, request))
 
 
 # Never log_event=True: the description is the hiring team's text.

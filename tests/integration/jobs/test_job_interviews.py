@@ -245,3 +245,13 @@ def test_listing_needs_the_bearer_key(jobs_api: Api) -> None:
         auth=False,
     )
     assert status == 401
+
+
+def test_the_list_is_never_kept_by_a_cache(jobs_api: Api) -> None:
+    status, _, headers = jobs_api.call(
+        "GET",
+        f"/jobs/{JOB}/interviews",
+        path_parameters={"jobId": JOB},
+        route_key="GET /jobs/{jobId}/interviews",
+    )
+    assert status == 200 and headers["Cache-Control"] == "no-store"

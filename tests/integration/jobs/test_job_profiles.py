@@ -417,3 +417,10 @@ def test_a_profile_in_todays_stored_format_puts_as_it_is(profile_api: Api) -> No
     assert status == 200, answer
     assert answer["rubricVersion"] == f"{DEFAULT_RUBRIC_VERSION}-v1"
     assert [q["text"] for q in answer["profile"]["questions"]] == [q.text for q in DEFAULT_PROFILE.questions]
+
+
+def test_profile_answers_are_never_kept_by_a_cache(profile_api: Api) -> None:
+    status, _, headers = profile_api.call(
+        "GET", f"/jobs/{JOB}/profile", path_parameters={"jobId": JOB}, route_key="GET /jobs/{jobId}/profile"
+    )
+    assert status == 200 and headers["Cache-Control"] == "no-store"
