@@ -77,6 +77,11 @@ try {
   seen.steps.boldInjected = await page.locator("#trail b").count();
   await page.screenshot({ path: `${shots}/05-decision.png`, fullPage: true });
 
+  // Closing the report returns focus to the button that opened it.
+  await page.getByRole("button", { name: "Close report" }).click();
+  await page.locator("#report-section").waitFor({ state: "hidden" });
+  seen.steps.focusAfterClose = await page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+
   // The deep link to this report opens it directly (the key stays for the tab).
   const deepLink = `${baseUrl}/review${seen.steps.hashAfterOpen}`;
   await page.goto("about:blank");

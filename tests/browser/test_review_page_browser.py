@@ -152,6 +152,8 @@ def test_a_hiring_manager_reviews_a_jobs_candidates_and_decides(
     assert len(steps["trail"]) == 1 and steps["trail"][0].startswith("Advance by Grace Hopper")
     assert "<b>not bold</b>" in steps["trail"][0] and steps["boldInjected"] == 0
     assert steps["rowDecision"] == "Advance"
+    # And closing it returns focus to the button that opened it
+    assert steps["focusAfterClose"] == "Open the report of Ada Lovelace"
     # And the deep link opens that report directly, with its trail
     assert steps["deepLinkHeading"] == "Report: Ada Lovelace" and len(steps["deepLinkTrail"]) == 1
     # And a wrong key is refused and asked for again

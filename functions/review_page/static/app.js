@@ -314,10 +314,17 @@ async function route() {
     view.jobId = jobId;
     await loadCandidates();
   }
+  const closed = view.room && !room ? view.room : null;
   view.room = room;
   renderCandidates();
-  if (room) await openReport(room);
-  else $("report-section").hidden = true;
+  if (room) {
+    await openReport(room);
+  } else {
+    $("report-section").hidden = true;
+    // Back from a report: focus returns to the button that opened it.
+    const opener = closed && [...document.querySelectorAll("button.open")].find((b) => b.dataset.room === closed);
+    if (opener) opener.focus();
+  }
 }
 
 function setUp() {
