@@ -33,6 +33,7 @@ from functools import lru_cache
 from interview_common.models.assessment import CompetencyAssessment
 from interview_common.models.job_profile import Competency
 
+from interviewer.brains.language_check import spoken_language
 from interviewer.injection import normalise
 
 MAX_EVIDENCE = 3
@@ -885,123 +886,23 @@ def assess_competency(competency: Competency, readings: list[SentenceReading]) -
 
 # -- answers the rules cannot assess ------------------------------------------------------------------
 
-_ENGLISH = frozenset(
-    [
-        "i",
-        "we",
-        "you",
-        "he",
-        "she",
-        "it",
-        "they",
-        "me",
-        "my",
-        "our",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "so",
-        "because",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "was",
-        "were",
-        "is",
-        "are",
-        "be",
-        "been",
-        "have",
-        "had",
-        "has",
-        "did",
-        "do",
-        "does",
-        "not",
-        "no",
-        "this",
-        "that",
-        "then",
-        "there",
-        "what",
-        "when",
-        "how",
-        "who",
-        "which",
-        "would",
-        "will",
-        "can",
-        "could",
-        "should",
-        "just",
-        "very",
-        "all",
-        "some",
-        "one",
-        "two",
-        "from",
-        "by",
-        "as",
-        "if",
-        "about",
-        "after",
-        "before",
-        "up",
-        "out",
-        "into",
-        "them",
-        "him",
-        "her",
-        "his",
-        "their",
-        "its",
-        "than",
-        "also",
-        "can't",
-        "don't",
-        "didn't",
-        "doesn't",
-        "it's",
-        "i'm",
-        "i've",
-        "i'd",
-        "we're",
-        "we've",
-        "that's",
-        "there's",
-        "any",
-        "more",
-        "most",
-        "much",
-        "many",
-        "get",
-        "got",
-        "make",
-        "made",
-        "like",
-        "well",
-        "really",
-    ]
-)
-MIN_ENGLISH_SHARE = 0.15
-MIN_WORDS_TO_JUDGE_LANGUAGE = 6
+LANGUAGE_NAMES = {
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+}
 
 
 def unassessable_reason(profile_language: str, substance: Iterable[str]) -> str | None:
     """Why the rules cannot assess this answer (they read English only), or None when they can."""
     if profile_language.split("-")[0].lower() != "en":
         return f"the offline rules read English only and this interview's language is {profile_language!r}"
-    words = [token for sentence in substance for token in tokens(sentence)]
-    if len(words) < MIN_WORDS_TO_JUDGE_LANGUAGE:
+    spoken = spoken_language(" ".join(substance), "en")
+    if spoken is None:
         return None
-    share = sum(1 for word in words if word in _ENGLISH) / len(words)
-    if share < MIN_ENGLISH_SHARE:
-        return "the answer does not appear to be in English, the only language the offline rules read"
-    return None
+    name = LANGUAGE_NAMES.get(spoken, f"another language ({spoken})")
+    return f"the answer is in {name}, which the offline rules do not read; a person should read it"
