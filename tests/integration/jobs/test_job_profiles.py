@@ -401,6 +401,14 @@ def test_start_interview_records_the_profile_version_it_started_with(
     assert put(profile_api, backend_profile(title="Backend Engineer (edited)"))[0] == 200
     interview = store.get_interview(START_BODY["roomName"])
     assert interview is not None and interview.profile_version == 1
+    # And the interview's record says which version it keeps
+    status, record, _ = Api("interview_record").call(
+        "GET",
+        f"/interviews/{START_BODY['roomName']}",
+        path_parameters={"roomName": START_BODY["roomName"]},
+        route_key="GET /interviews/{roomName}",
+    )
+    assert status == 200 and record["interview"]["profileVersion"] == 1
     # And after retirement, new interviews record the default again
     assert retire(profile_api)[0] == 200
     status, _, _ = start_api.call("POST", "/start-interview", body={**START_BODY, "roomName": "room-v-after"})

@@ -56,6 +56,7 @@ def interview_record(
             ended_at=interview.ended_at,
             question_index=interview.question_index,
             question_count=interview.question_count,
+            profile_version=interview.profile_version,
         ),
         participants=[
             RecordedParticipant(

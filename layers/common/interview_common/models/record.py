@@ -37,6 +37,8 @@ class RecordedInterview(CamelModel):
     ended_at: str | None = None
     question_index: int = 0
     question_count: int = 0
+    # The job profile version the interview started with (0: the built-in default; None: not recorded).
+    profile_version: int | None = None
 
 
 class RecordedParticipant(CamelModel):
