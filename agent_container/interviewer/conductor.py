@@ -237,32 +237,44 @@ class Conductor:
             )
             self._tasks.spawn("time limit", self._watch_duration())
 
-            await self._room.set_phase("greeting")
-            context = await self._interview_context()
-            greeting = self._phrases.greeting(
-                (context.job_title if context else None) or profile.title,
-                len(self._questions),
-                candidate_name=context.candidate_name if context else None,
-            )
-            await self.say(greeting)
-            set_aside: list[tuple[int, Question, TurnItem]] = []
-            for number, question in enumerate(self._questions, start=1):
-                turn = await self._open_turn(number, question)
-                outcome = await self._talk_through(number, question, turn)
-                await self._close_turn(turn, question, outcome)
-                if outcome == "set_aside":
-                    set_aside.append((number, question, turn))
-            for number, question, turn in set_aside:  # asked again before the close
-                outcome = await self._talk_through(number, question, turn, revisit=True)
-                await self._close_turn(turn, question, "unanswered" if outcome == "set_aside" else outcome)
-            await self._room.set_phase("closing")
-            said_back = await self._closing_questions()
-            closing = f"{said_back} {self._phrases.closing}" if said_back else self._phrases.closing
-            await self._room.set_phase("closing")
-            await self.say(closing)
+            await self._greet(profile)
+            await self._ask_every_question()
+            await self._close()
             return await self._finish(InterviewState.COMPLETED, "completed")
         except Interrupted as interrupted:
             return await self._finish_interrupted(interrupted.reason)
+
+    async def _greet(self, profile: JobProfile) -> None:
+        await self._room.set_phase("greeting")
+        context = await self._interview_context()
+        greeting = self._phrases.greeting(
+            (context.job_title if context else None) or profile.title,
+            len(self._questions),
+            candidate_name=context.candidate_name if context else None,
+        )
+        await self.say(greeting)
+
+    async def _ask_every_question(self) -> None:
+        """Each question in turn, then the ones set aside, once more, before the close."""
+        set_aside: list[tuple[int, Question, TurnItem]] = []
+        for number, question in enumerate(self._questions, start=1):
+            turn = await self._open_turn(number, question)
+            outcome = await self._talk_through(number, question, turn)
+            await self._close_turn(turn, question, outcome)
+            if outcome == "set_aside":
+                set_aside.append((number, question, turn))
+        for number, question, turn in set_aside:
+            outcome = await self._talk_through(number, question, turn, revisit=True)
+            await self._close_turn(turn, question, "unanswered" if outcome == "set_aside" else outcome)
+
+    async def _close(self) -> None:
+        """The candidate's questions, then goodbye (after the last answer said back, when there is one)."""
+        assert self._conversation is not None
+        last = len(self._questions)
+        closing = ClosingQuestions(self, self._conversation, number=last, question=self._questions[-1])
+        said_back = await closing.run()
+        await self._room.set_phase("closing")
+        await self.say(f"{said_back} {self._phrases.closing}" if said_back else self._phrases.closing)
 
     async def _interview_context(self) -> InterviewContext | None:
         """The room's context, read once the candidate is here (it may be posted after the agent started).
@@ -328,13 +340,6 @@ class Conductor:
         self._room.acknowledge_next = True
         if turn.answer.strip():  # an answer the interview cannot assess (another language) has no text here
             self._tasks.spawn(f"assess:{question.id}", self._assess(turn, question))
-
-    async def _closing_questions(self) -> str:
-        assert self._conversation is not None
-        last = self._questions[-1]
-        return await ClosingQuestions(
-            self, self._conversation, number=len(self._questions), question=last
-        ).run()
 
     # -- what turn handling uses (turn_handling.Interviewer) --------------------------------------------
 
