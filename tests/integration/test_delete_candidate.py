@@ -315,9 +315,7 @@ def test_a_big_room_is_erased_completely_even_when_the_table_throttles(aws: None
     assert pauses and all(0 < pause <= 2 for pause in pauses)
 
 
-@pytest.mark.parametrize(
-    "candidate_id", ["a%00b", "c" * 255, "a b"], ids=["control", "too-long", "space"]
-)
+@pytest.mark.parametrize("candidate_id", ["a%00b", "c" * 255, "a b"], ids=["control", "too-long", "space"])
 def test_a_candidate_id_that_could_not_exist_is_422(aws: None, delete_api: Api, candidate_id: str) -> None:
     status, body = erase(delete_api, candidate_id)
     assert status == 422
