@@ -154,3 +154,18 @@ def test_the_record_and_report_of_a_no_show_say_the_candidate_never_joined(
     assert record["interview"]["state"] == "abandoned" and record["interview"]["endReason"] == "no_show"
     assert page["statusCode"] == 200
     assert "never joined" in page["body"]
+
+
+def test_a_candidate_identity_reserved_for_the_interviewer_is_a_422(aws: None, start_api: Api) -> None:
+    status, body, _ = start_api.call(
+        "POST",
+        "/start-interview",
+        body={
+            "roomName": "room-ids-9",
+            "candidateId": "c9",
+            "jobId": "j",
+            "candidateIdentity": "interview-agent-9",
+        },
+    )
+    assert status == 422
+    assert [detail["field"] for detail in body["error"]["details"]] == ["body.candidateIdentity"]

@@ -56,6 +56,13 @@ class StartInterviewRequest(CamelModel):
     livekit_api_key: SecretStr | None = Field(default=None, exclude=True)
     livekit_api_secret: SecretStr | None = Field(default=None, exclude=True)
 
+    @field_validator("candidate_identity")
+    @classmethod
+    def _candidate_is_not_the_interviewer(cls, value: str | None) -> str | None:
+        if value is not None and is_agent_identity(value):
+            raise ValueError("identities starting with 'interview-agent' are reserved for the interviewer")
+        return value
+
     @field_validator("metadata")
     @classmethod
     def _metadata_is_small(cls, value: dict[str, Any]) -> dict[str, Any]:
