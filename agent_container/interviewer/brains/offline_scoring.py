@@ -669,7 +669,7 @@ FAMILIES: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
         ),
     ),
     "ownership": (
-        re.compile(r"ownership|responsib|accountab|mistake|learn|initiative|own\b"),
+        re.compile(r"ownership|responsib|accountab|mistake|learn|initiative|\bown\b"),
         (
             "on me",
             "my fault",
@@ -809,7 +809,7 @@ def judge(competency: Competency, readings: list[SentenceReading]) -> Judgement:
     evidence = _evidence(readings, vocabulary) if readings else []
     if level > 2 and not evidence:
         level = 2
-    rationale = _rationale(competency, facets, signals)
+    rationale = _rationale(competency, facets, signals, vocabulary.families)
     own = sum(1 for reading in readings if reading.own_action)
     trace = (
         f"facets: {', '.join(name for name in FACET_NAMES if facets[name]) or 'none'}; "
@@ -856,7 +856,19 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _rationale(competency: Competency, facets: dict[str, bool], signals: list[str]) -> str:
+# What matters most for a kind of competency when it is missing, in order.
+_LACKS_BY_FAMILY = {
+    "problem_solving": ("result", "reasoning", "options"),
+    "collaboration": ("result", "reasoning"),
+    "communication": ("result", "reasoning"),
+    "ownership": ("role", "lesson", "result"),
+}
+_LACKS_OTHERWISE = ("result", "reasoning", "lesson")
+
+
+def _rationale(
+    competency: Competency, facets: dict[str, bool], signals: list[str], families: tuple[str, ...] = ()
+) -> str:
     """One or two plain sentences for a person: what the answer shows, and what it lacks."""
     name = competency.name.lower()
     if not facets["action"]:
@@ -866,9 +878,12 @@ def _rationale(competency: Competency, facets: dict[str, bool], signals: list[st
     shown = [text for key, text in _SHOWS.items() if facets.get(key) and text]
     if facets["measured"] and facets["result"]:
         shown[shown.index("the result")] = "a measured result"
-    first = f"The answer shows {_join(shown)}"
+    first = f"On {name}, the answer shows {_join(shown)}"
     first += "." if signals else f", but little of it concerns {name}."
-    missing = [text for key, text in _LACKS.items() if not facets[key]][:MAX_LACKS]
+    relevant = (
+        dict.fromkeys(key for family in families for key in _LACKS_BY_FAMILY[family]) or _LACKS_OTHERWISE
+    )
+    missing = [_LACKS[key] for key in relevant if not facets[key]][:MAX_LACKS]
     second = f" It does not say {_join(missing)}." if missing else ""
     return (first + second)[:400]
 

@@ -74,8 +74,10 @@ async def test_a_strong_answer_scores_high_with_verbatim_evidence(brain: Offline
     assert scored.evidence
     assert all(quote in STRONG for quote in scored.evidence)
     # The rationale is for a person: what the answer shows and what it lacks, no rule mechanics
-    assert scored.rationale.startswith("The answer shows what the candidate did themselves, why,")
-    assert "It does not say what they learned from it" in scored.rationale
+    assert scored.rationale.startswith(
+        "On problem solving, the answer shows what the candidate did themselves, why,"
+    )
+    assert scored.rationale.endswith(".") and "It does not say" not in scored.rationale
     assert "level" not in scored.rationale and "signals" not in scored.rationale
     # The mechanics stay in the record, apart
     assert "facets: action, steps, reasoning, options, result, measured, focus" in scored.rule_trace
