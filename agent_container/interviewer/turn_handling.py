@@ -379,7 +379,8 @@ class ClosingQuestions:
             )
             if exchange.answer is None:
                 return ""
-            context = TurnContext(question=self._question, exchanges=[exchange], stage="closing")
+            said = exchange.model_copy(update={"answer": None})  # what was asked; the reply is the utterance
+            context = TurnContext(question=self._question, exchanges=[said], stage="closing")
             reading = await self._interviewer.understand(context, exchange.answer)
             if reading.kind == "repeat_request" and not repeated:
                 repeated = True
