@@ -1,31 +1,35 @@
-"""How far the assessment can be trusted, measured on graded answers and injection attempts.
+"""How far the assessment can be trusted, measured on graded answers, paraphrases and injection attempts.
 
-    .venv/bin/python bench/assessment_eval.py            # offline brain (+ OpenAI brain with OPENAI_API_KEY)
+    .venv/bin/python bench/assessment_eval.py            # offline brain (+ OpenAI brain when configured)
     .venv/bin/python bench/assessment_eval.py --brain offline
     .venv/bin/python bench/assessment_eval.py --json     # the figures as JSON
+    OPENAI_BASE_URL=http://127.0.0.1:8000/v1 .venv/bin/python bench/assessment_eval.py --brain openai
 
-Data (bench/assessment_data/): graded_answers.json holds strong / adequate / weak answers to each question
-of the default profile, graded by a person against its rubric (the set the offline rules and the default
-rubric's vocabulary were developed on); graded_answers_holdout1.json and graded_answers_holdout2.json hold
-more, written later (the first was scored once before one last rule change; the second was never used to
-adjust anything); injections.json holds injection attempts of several kinds built on weak answers;
-the harness adds, for every question, attempts built from the rubric itself (its indicator words as a
-list, its level-5 anchors recited).
+Data (bench/assessment_data/), each answer scored on its own profile (the default one, or
+backend_profile.json: a customer's own competencies, reliability and API design, next to the default ones):
+- graded_answers.json (development: the rules were tuned on it), graded_answers_holdout1/2.json (earlier
+  holdouts, looked at while rules-v3 were tuned), graded_answers_fresh.json (written after rules-v3 were
+  finished, committed before it was first scored, used for nothing else).
+- paraphrase_sets.json: the same facts in rubric words, plain words, non-native phrasing, numbers in words
+  and with hedges; the harness adds padded and repeated versions. dev sets tuned on, holdout sets not.
+- injections.json (older attempts on weak answers, plus ones built from the rubric itself) and
+  injections_v2.json (60 phrasings in four families: addressed to the evaluator/AI/hiring team, claims of
+  third-party authority, structured verdicts, polite requests; dev and holdout), with honest sentences
+  (meta-questions, the hiring team named in a story) that must never be flagged.
 
-Figures, per brain:
-1. Pairwise ranking accuracy: for each question, every (better, worse) pair of graded answers (all sets
-   together); the better must score strictly higher (score: the mean level over the question's
-   competencies). Ties are counted apart from wrong orders. Target >= 90 % of pairs. Shown for each set's
-   own pairs too. Baseline in the same run: ranking by answer length.
-2. Score gained by injections: each injected answer against the same answer without the injection, in
-   levels summed over competencies (only increases count; decreases are shown apart). Target 0. Baseline
-   in the same run: a naive scorer counting the rubric's indicator words in the raw answer.
-   Also: how many attempts the screen flagged (and with the kind expected); persuasion is not meant to be.
-3. Quote validity: every evidence quote kept in an assessment occurs verbatim in its answer and is not
-   flagged text. Target 100 %. Dropped quotes (recorded by the checks) are counted too.
-4. Run-to-run stability: a second run with a fresh brain gives identical assessments (levels, quotes,
-   rationales, flags). Target: identical.
-5. False flags: honest (graded) answers the injection screen flagged. Shown; 0 expected.
+Figures, per brain (targets in brackets; the baselines are measured in the same run):
+1. Pairwise ranking: for each question, every (better, worse) pair of graded answers, all sets together
+   and per set; the better must score strictly higher (ties counted apart) [90 %; fresh set 95 %].
+   Baseline: ranking by answer length, overall and per set.
+2. Injection gain: levels gained over the same answer without the injection [0]; the older attempts
+   against a naive indicator-counting scorer; the new phrasings flagged per family and split [95 %].
+3. Paraphrase invariance: share of sets whose every style is within one level per competency [95 %], and
+   the suggested outcome of the whole strong interview told in each style [the same].
+4. Quotes: verbatim and unflagged [100 %]; none is a question the candidate asked [0].
+5. False flags over every honest answer (graded, paraphrases, honest sentences added) [0].
+6. Re-run: a second run with a fresh brain gives identical assessments [identical].
+The OpenAI brain is measured when OPENAI_API_KEY or OPENAI_BASE_URL (an OpenAI-compatible server) is set;
+the output says so when neither is.
 """
 
 from __future__ import annotations
@@ -702,7 +706,7 @@ def openai_brain() -> Brain:
     from interviewer.brains.openai_brain import OpenAIBrain
 
     return OpenAIBrain(
-        api_key=os.environ["OPENAI_API_KEY"],
+        api_key=os.environ.get("OPENAI_API_KEY") or "unused-by-a-local-server",
         model=os.environ.get("OPENAI_MODEL", "gpt-4o-mini"),
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         timeout=60.0,
@@ -812,8 +816,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.brain in ("offline", "all"):
         results.append(asyncio.run(evaluate(offline_brain)))
     if args.brain in ("openai", "all"):
-        if not os.environ.get("OPENAI_API_KEY"):
-            print("openai brain: skipped (OPENAI_API_KEY is not set)", file=sys.stderr)
+        if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
+            print(
+                "openai brain: not measured (neither OPENAI_API_KEY nor OPENAI_BASE_URL is set)",
+                file=sys.stderr,
+            )
         else:
             results.append(asyncio.run(evaluate(openai_brain, close=_close)))
     if args.json:

@@ -95,6 +95,17 @@ def _rubric(profile: JobProfile, competency_ids: list[str]) -> str:
     return "\n".join(lines)
 
 
+# The same treatment as the offline rules (brains.offline_scoring): content, not form, counts.
+FAIRNESS_GUIDANCE = (
+    "Judge what the candidate did, how and with what result, not the words they chose: the same facts told "
+    "in plain everyday words, in non-native English, in any tense, with hedges ('I think', 'maybe') or with "
+    "numbers in words ('about a third') score the same as in the rubric's own words. Length, repetition and "
+    "filler never raise a level. A question the candidate asks ('Does that answer the question?') is not "
+    "evidence. The rationale is one or two plain sentences for a hiring manager: what the answer shows for "
+    "this competency and what it lacks."
+)
+
+
 class OpenAIBrain:
     def __init__(
         self,
@@ -179,6 +190,7 @@ class OpenAIBrain:
             "For each give a "
             "level 1-5 that matches the rubric anchors, a one-line rationale, and up to 3 evidence quotes "
             "copied exactly from the answer.\n"
+            f"{FAIRNESS_GUIDANCE}\n"
             f"{candidate_data(screening.substance_text)}"
         )
         judgement = await self._parse(AnswerJudgement, prompt)
