@@ -64,11 +64,22 @@ from interviewer.ports import (
     TurnContext,
     TurnReading,
 )
-from interviewer.room_output import RoomOutput
+from interviewer.room_output import SPEAKING_PHASES, RoomOutput
 from interviewer.supervision import Interrupted, StopReason, Supervision
 from interviewer.turn_handling import ClosingQuestions, Conversation, QuestionTurn, TurnOutcome
 
-__all__ = ["Conductor", "Interrupted", "InterviewIdentity", "Outcome", "Phrases", "StopReason", "Timeouts"]
+# Names other modules import from here (kept where they moved: phrases, supervision, room_output).
+__all__ = [
+    "SPEAKING_PHASES",
+    "Conductor",
+    "ExchangeKind",
+    "Interrupted",
+    "InterviewIdentity",
+    "Outcome",
+    "Phrases",
+    "StopReason",
+    "Timeouts",
+]
 
 CLOSING_SPEECH_LIMIT = 20.0  # seconds a goodbye may take once the interview is ending
 # Lines that show the question on the frontend (a `question` message) before they are said.
