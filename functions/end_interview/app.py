@@ -1,4 +1,4 @@
-"""POST /end-interview: the agent closes politely and the interview ends as completed (idempotent)."""
+"""POST /end-interview: the agent closes politely and the interview ends (idempotent: 200 once ended)."""
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
@@ -25,7 +25,7 @@ def handle_end_interview(request: EndInterviewRequest) -> Response[EndInterviewR
         keys=livekit_key_pair(settings),
         launcher=wiring.launcher,
     )
-    # 200: ended now (no live agent); 202: the agent is closing the interview.
+    # 200: ended now (no live agent), or it had already ended (alreadyEnded); 202: the agent is closing it.
     return json_response(200 if ended_here else 202, body)
 
 
