@@ -12,6 +12,7 @@ The real livekit-api client talks to it unchanged, so the requests our code buil
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -95,8 +96,14 @@ JSON_CONTENT_TYPE = "application/json"
 PROTOBUF_CONTENT_TYPE = "application/protobuf"
 
 
+def _json(body: str, status: int = 200) -> web.Response:
+    # Exactly `application/json`, no charset, as Twirp writes it: livekit-server-sdk compares the header
+    # to that string before it reads an error's code.
+    return web.Response(body=body.encode(), status=status, headers={"Content-Type": JSON_CONTENT_TYPE})
+
+
 def _twirp_error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"code": code, "msg": message, "meta": {}}, status=status)
+    return _json(json.dumps({"code": code, "msg": message, "meta": {}}), status=status)
 
 
 class MalformedRequest(Exception):
@@ -122,7 +129,7 @@ def encode_response(result: Message, content_type: str) -> web.Response:
         text = json_format.MessageToJson(
             result, preserving_proto_field_name=True, always_print_fields_with_no_presence=True, indent=None
         )
-        return web.Response(text=text, content_type=JSON_CONTENT_TYPE)
+        return _json(text)
     return web.Response(body=result.SerializeToString(), content_type=PROTOBUF_CONTENT_TYPE)
 
 
