@@ -169,12 +169,18 @@ async function loadCandidates({ append = false } = {}) {
 
 // -- one report ---------------------------------------------------------------------------------------
 
+// The name the table shows (it also knows the name from the candidate details), else the record's.
+function candidateLabel(interview) {
+  const row = view.rows.find((r) => r.roomName === interview.roomName);
+  return (row && row.candidateName) || interview.candidateName || interview.candidateId;
+}
+
 function renderReport(record) {
   const container = $("report");
   container.replaceChildren();
   const interview = record.interview;
   const report = record.report;
-  $("report-heading").textContent = `Report: ${interview.candidateName || interview.candidateId}`;
+  $("report-heading").textContent = `Report: ${candidateLabel(interview)}`;
   const facts = el("dl", { class: "facts" });
   const fact = (term, value) => {
     if (value === null || value === undefined || value === "") return;
@@ -258,7 +264,7 @@ async function openReport(room) {
     $("decision-form").hidden = ["requested", "launching", "waiting_for_candidate", "in_progress"].includes(record.interview.state);
     $("report-section").hidden = false;
     $("report-heading").focus();
-    say(`Report of ${record.interview.candidateName || record.interview.candidateId} opened.`);
+    say(`Report of ${candidateLabel(record.interview)} opened.`);
   } catch (error) {
     handleError(error);
   }
