@@ -388,6 +388,8 @@ _GENERIC = re.compile(
     r"it just sorts itself out|works out)\b"
 )
 _ROLE = re.compile(
+    r"\b(i was|i am|i'm|i've been|i had been)\b[^.;]{0,25}\b(in charge|responsible|accountable|the owner|"
+    r"the lead|the main|on call|on-call)\b|"
     r"\b(i was|i am|i'm|i've been|i had been)\s+(the\s+|a\s+)?(main|lead|only|sole|senior|responsible|"
     r"in charge|on call|on-call|owner|project lead|person (on call|responsible|in charge)|point person|"
     r"accountable)\b|\b(it|that|this) (was|is) (on|up to|down to) me\b|\b(it|that|this) (was|is) my "
@@ -672,6 +674,7 @@ FAMILIES: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
         re.compile(r"ownership|responsib|accountab|mistake|learn|initiative|\bown\b"),
         (
             "on me",
+            "in charge",
             "my fault",
             "my mistake",
             "mine",
@@ -875,14 +878,15 @@ def _rationale(
         first = "The answer gives no specific example of something the candidate did"
         first += f"; it speaks of {name} only in general terms." if signals else "."
         return first + " A real case, what they did in it and what came of it would show more."
-    shown = [text for key, text in _SHOWS.items() if facets.get(key) and text]
+    relevant = (
+        dict.fromkeys(key for family in families for key in _LACKS_BY_FAMILY[family]) or _LACKS_OTHERWISE
+    )
+    told = {"action", "result", *relevant}
+    shown = [text for key, text in _SHOWS.items() if key in told and facets.get(key) and text]
     if facets["measured"] and facets["result"]:
         shown[shown.index("the result")] = "a measured result"
     first = f"On {name}, the answer shows {_join(shown)}"
     first += "." if signals else f", but little of it concerns {name}."
-    relevant = (
-        dict.fromkeys(key for family in families for key in _LACKS_BY_FAMILY[family]) or _LACKS_OTHERWISE
-    )
     missing = [_LACKS[key] for key in relevant if not facets[key]][:MAX_LACKS]
     second = f" It does not say {_join(missing)}." if missing else ""
     return (first + second)[:400]
