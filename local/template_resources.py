@@ -74,6 +74,12 @@ class UnresolvedValue(ValueError):
     """A template value with no local meaning (e.g. the ARN of a secret the local stack does not use)."""
 
 
+# CloudFormation's pseudo parameters the template refers to, as the local stack has them.
+LOCAL_PSEUDO_PARAMETERS = {
+    "AWS::StackId": "arn:aws:cloudformation:us-east-1:000000000000:stack/live-interview-local/local",
+}
+
+
 def resolve_value(value: Any, refs: dict[str, str]) -> str:
     """A template value as a string: literals, `!Ref` (local value or the parameter's Default), `!Join`."""
     if isinstance(value, str | int | float | bool):
@@ -82,6 +88,8 @@ def resolve_value(value: Any, refs: dict[str, str]) -> str:
         target = str(value["Ref"])
         if target in refs:
             return refs[target]
+        if target in LOCAL_PSEUDO_PARAMETERS:
+            return LOCAL_PSEUDO_PARAMETERS[target]
         parameter = load_template().get("Parameters", {}).get(target, {})
         if "Default" in parameter:
             return str(parameter["Default"])

@@ -50,6 +50,8 @@ def test_the_local_stack_turns_browser_access_on() -> None:
     assert '"BROWSER_ACCESS": "true"' in (ROOT / "local" / "stack.py").read_text()
 
 
-def test_every_function_gets_a_per_stack_key_for_log_pseudonyms() -> None:
+def test_every_function_and_the_agent_get_the_same_per_stack_key_for_log_pseudonyms() -> None:
     variables = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
     assert variables["LOG_PSEUDONYM_KEY"] == {"Ref": "AWS::StackId"}
+    agent = TEMPLATE["Resources"]["AgentTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    assert {"Name": "LOG_PSEUDONYM_KEY", "Value": {"Ref": "AWS::StackId"}} in agent["Environment"]

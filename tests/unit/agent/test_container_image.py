@@ -77,8 +77,10 @@ def test_the_task_definition_gives_the_agent_a_complete_environment() -> None:
     )
     known = {field.alias for field in AgentSettings.model_fields.values() if field.alias}
     ours = static | secrets | per_interview
-    # Every variable the task sets is one the agent reads (Powertools' own and LOG_LEVEL aside)...
-    assert ours - known - {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_TRACE_DISABLED", "LOG_LEVEL"} == set()
+    # Every variable the task sets is one the agent reads (Powertools' own, LOG_LEVEL and the shared
+    # package's log pseudonym key aside)...
+    libraries = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_TRACE_DISABLED", "LOG_LEVEL", "LOG_PSEUDONYM_KEY"}
+    assert ours - known - libraries == set()
     # ...and every setting without a default is given.
     required = {field.alias for field in AgentSettings.model_fields.values() if field.is_required()}
     assert required <= ours
