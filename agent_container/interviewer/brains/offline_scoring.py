@@ -889,6 +889,8 @@ def _rationale(
     first += "." if signals else f", but little of it concerns {name}."
     missing = [_LACKS[key] for key in relevant if not facets[key]][:MAX_LACKS]
     second = f" It does not say {_join(missing)}." if missing else ""
+    if not missing and len(signals) == 1 and "ownership" not in families:
+        second = f" Little of what it describes is specific to {name} itself."
     return (first + second)[:400]
 
 
