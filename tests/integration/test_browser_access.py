@@ -353,3 +353,22 @@ def test_a_browser_call_from_the_frontend_origin_may_send_the_authorization_head
     )
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == FRONTEND
+
+
+def test_the_path_form_of_agent_status_is_scoped_to_the_tokens_room_too(
+    browser_access: None, interviews: None
+) -> None:
+    # InterviewRoom_v2 polls GET /agent-status/{roomName}
+    def by_path(room: str) -> int:
+        status, _, _ = Api("agent_status").call(
+            "GET",
+            f"/agent-status/{room}",
+            path_parameters={"roomName": room},
+            route_key="GET /agent-status/{roomName}",
+            auth=False,
+            headers=bearer(candidate_token()),
+        )
+        return status
+
+    assert by_path(ROOM) == 200
+    assert by_path(OTHER_ROOM) == 401
