@@ -331,6 +331,19 @@ def test_only_the_functions_that_mint_livekit_tokens_read_the_livekit_secret() -
         for statement in statements(function):
             if "secretsmanager:GetSecretValue" in as_list(statement["Action"]):
                 resources = as_list(statement["Resource"])
+                if name == "JobProfileDraftFunction":
+                    # The OpenAI key only when the deployment lets the OpenAI brain draft (off by default)
+                    assert resources == [
+                        {
+                            "Fn::If": [
+                                "DraftsWithOpenAI",
+                                [{"Ref": "BackendApiKeySecret"}, {"Ref": "OpenAIApiKeySecret"}],
+                                [{"Ref": "BackendApiKeySecret"}],
+                            ]
+                        }
+                    ]
+                    assert TEMPLATE["Parameters"]["ProfileDraftBrain"]["Default"] == "offline"
+                    continue
                 assert {"Ref": "OpenAIApiKeySecret"} not in resources, f"{name} must not read the OpenAI key"
                 if name in {
                     "AgentStatusFunction",

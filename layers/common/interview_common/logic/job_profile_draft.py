@@ -1,12 +1,16 @@
 """Use case: a proposed profile from a job description (POST /jobs/{jobId}/profile/draft). Saves nothing.
 
-The offline brain: the description's words select competencies from a library (data/competency_library.json)
-by their keywords; each selected competency brings its anchored levels, indicators and questions. The
-draft says which brain wrote it and which words chose each competency, so a person can see why, edit it
-and PUT it. The description is only matched word by word: it is never copied into the profile, so a
-description cannot put instructions into the questions or the rubric.
+- The OpenAI brain, when a key is configured (openai_draft_writer, plain HTTPS: the Lambdas never import
+  openai), writes competencies and questions from the description. Its proposal is validated exactly as a
+  PUT body (fields, cross-references, the text screen); when it cannot be had or is not a valid profile,
+  the offline brain drafts instead and the notes say why.
+- The offline brain: the description's words select competencies from a library
+  (data/competency_library.json) by their keywords; each selected competency brings its anchored levels,
+  indicators and questions. The description is only matched word by word: it is never copied into the
+  profile, so a description cannot put instructions into the questions or the rubric.
 
-(The Lambdas never import openai; a draft written by a language model is not offered here.)
+The draft says which brain wrote it (and, offline, which words chose each competency), so a person can
+see why, edit it and PUT it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from interview_common.errors import DomainError
 from interview_common.logic.job_profile import parse_profile_body
 from interview_common.models.job_profile_api import DraftMatch, DraftRequest, DraftResponse
 from interview_common.observability import logger
+from interview_common.openai_draft_writer import DraftWriterFailed, OpenAIDraftWriter
 
 LIBRARY_PATH = Path(__file__).resolve().parent.parent / "data" / "competency_library.json"
 MIN_COMPETENCIES = 3
@@ -35,7 +41,56 @@ def competency_library() -> dict[str, Any]:
     return dict(json.loads(LIBRARY_PATH.read_text(encoding="utf-8")))
 
 
-def draft_profile(job_id: str, request: DraftRequest) -> DraftResponse:
+def draft_profile(
+    job_id: str, request: DraftRequest, *, writer: OpenAIDraftWriter | None = None
+) -> DraftResponse:
+    fallback_note = None
+    if writer is not None:
+        try:
+            return _openai_draft(job_id, request, writer)
+        except DraftWriterFailed as error:
+            fallback_note = (
+                f"The OpenAI brain's draft could not be had ({error}); the offline brain wrote this one."
+            )
+        except DomainError as refused:  # not a valid profile, or text the screen refuses
+            first = refused.details[0] if refused.details else {"field": "body", "message": refused.message}
+            fallback_note = (
+                "The OpenAI brain's draft was not a usable profile "
+                f"({first['field'].removeprefix('body.')}: {first['message']}); "
+                "the offline brain wrote this one."
+            )
+        logger.warning("OpenAI draft not used", extra={"job_id": job_id, "reason": fallback_note})
+    draft = _offline_draft(job_id, request)
+    if fallback_note:
+        return draft.model_copy(update={"notes": [fallback_note, *draft.notes]})
+    return draft
+
+
+def _openai_draft(job_id: str, request: DraftRequest, writer: OpenAIDraftWriter) -> DraftResponse:
+    proposal = writer.write(job_id=job_id, title=request.title, description=request.description)
+    if request.title:
+        proposal["title"] = request.title  # the hiring team's own title wins
+    validated = parse_profile_body(json.dumps(proposal), job_id)
+    logger.info(
+        "profile drafted",
+        extra={"job_id": job_id, "brain": "openai", "competencies": [c.id for c in validated.competencies]},
+    )
+    return DraftResponse(
+        job_id=job_id,
+        brain="openai",
+        model=writer.model,
+        method="written by the OpenAI brain from the description, then validated as a PUT body",
+        matches=[],
+        notes=[
+            "Written by the OpenAI brain: read every question and anchor before you use it (it is a "
+            "proposal, checked for shape and for text addressed to the model, not for judgement). "
+            "Edit it, then PUT it to /jobs/{jobId}/profile to use it."
+        ],
+        profile=validated.model_dump(mode="json", exclude_none=True),
+    )
+
+
+def _offline_draft(job_id: str, request: DraftRequest) -> DraftResponse:
     library = competency_library()
     words = set(_WORD.findall(request.description.lower()))
     scored: list[tuple[int, int, dict[str, Any], list[str]]] = []
@@ -64,7 +119,10 @@ def draft_profile(job_id: str, request: DraftRequest) -> DraftResponse:
     profile = _profile(job_id, request.title, chosen)
     # The draft must be PUT-able as it is: validated exactly as a PUT body would be.
     validated = parse_profile_body(json.dumps(profile), job_id)
-    logger.info("profile drafted", extra={"job_id": job_id, "competencies": [e["id"] for e, _ in chosen]})
+    logger.info(
+        "profile drafted",
+        extra={"job_id": job_id, "brain": "offline", "competencies": [e["id"] for e, _ in chosen]},
+    )
     return DraftResponse(
         job_id=job_id,
         method=f"keyword match against {library['version']}",

@@ -125,7 +125,8 @@ class DraftResponse(CamelModel):
     success: bool = True
     job_id: str
     saved: bool = False  # a draft is never saved: a person edits it and PUTs it
-    brain: Literal["offline"] = "offline"
+    brain: Literal["offline", "openai"] = "offline"  # which brain wrote it
+    model: str | None = None  # the OpenAI brain's model, when it wrote it
     method: str
     matches: list[DraftMatch]
     notes: list[str]
