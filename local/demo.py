@@ -349,11 +349,12 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout) -> int:
         print(f"Conversation audio: {voice_note}", file=out)
     print(f"Final GET /agent-status?room={result.room}:", file=out)
     print(json.dumps(result.status, indent=2), file=out)
-    print(
-        f"Review page: {review_page_url(stack.api_url, result.room)} (the demo's stack has stopped: run "
-        "`make demo DEMO_ARGS=--keep-open` to keep it open, or `make dev` for http://127.0.0.1:3001/review)",
-        file=out,
-    )
+    if not args.keep_open:
+        print(
+            f"Review page: {review_page_url(stack.api_url, result.room)} (the demo's stack has stopped: run "
+            "`make demo DEMO_ARGS=--keep-open` to keep it open, or `make dev` for http://127.0.0.1:3001/review)",
+            file=out,
+        )
     return 0 if state == "completed" else 1
 
 
