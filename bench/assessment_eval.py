@@ -599,6 +599,8 @@ class Figures:
     paraphrases: Paraphrases = field(default_factory=Paraphrases)
     phrasings: Phrasings = field(default_factory=Phrasings)
     honest_answers: int = 0
+    sample: int = 1
+    runs: int = 2
     questions_quoted: list[str] = field(default_factory=list)
 
     @property
@@ -627,26 +629,34 @@ async def evaluate(
     profile: JobProfile = DEFAULT_PROFILE,
     *,
     close: Callable[[Brain], Awaitable[None]] | None = None,
+    sample: int = 1,
+    runs: int = 2,
 ) -> Figures:
-    graded = load_graded()
-    cases = load_injections([a for a in graded if a.set != "fresh"], profile)
-    paraphrases = load_paraphrases()
-    new_cases, honest = load_phrasings(graded, paraphrases)
-    controls = honest_with_controls(paraphrases, honest)
+    """Every figure for one brain. `sample` > 1 keeps every sample-th item of each set (a slow local model
+    can then show the real HTTP and schema path in minutes); `runs` 1 skips the re-run."""
+    all_graded = load_graded()
+    cases = load_injections([a for a in all_graded if a.set != "fresh"], profile)[::sample]
+    all_paraphrases = load_paraphrases()
+    new_cases, honest = load_phrasings(all_graded, all_paraphrases)
+    new_cases = new_cases[::sample]
+    controls = honest_with_controls(all_paraphrases, honest)[::sample]
+    # sampled: the fresh set's first answer of each grade, so every question keeps its three pairs
+    graded = all_graded if sample == 1 else [a for a in all_graded if a.set == "fresh" and a.index == 0]
+    paraphrases = all_paraphrases[::sample]
     variants = [(item.question_id, text) for item in paraphrases for text in item.variants.values()]
     answers = [(a.question_id, a.text) for a in graded]
     answers += [(c.question_id, text) for c in cases for text in (c.base, c.injected)]
     answers += variants + controls
     answers += [(c.question_id, text) for c in new_cases for text in (c.base, c.injected)]
-    runs = []
-    for _ in range(2):  # a fresh brain each run: nothing carried over
+    done = []
+    for _ in range(max(1, runs)):  # a fresh brain each run: nothing carried over
         brain = make_brain()
         try:
-            runs.append(await run_brain(brain, answers))
+            done.append(await run_brain(brain, answers))
         finally:
             if close is not None:
                 await close(brain)
-    first, second = runs
+    first, second = done[0], done[-1]
 
     def brain_score(answer: GradedAnswer) -> float | None:
         assessment = first.get(answer.question_id, answer.text)
@@ -690,6 +700,8 @@ async def evaluate(
         phrasings=phrasings(first, new_cases),
         honest_answers=len(honest_answers),
         questions_quoted=questions_quoted(first),
+        sample=sample,
+        runs=len(done),
     )
 
 
@@ -732,7 +744,8 @@ def report(figures: Figures) -> str:
     p, n = figures.paraphrases, figures.phrasings
     lines = [
         f"== {figures.brain} brain, model {figures.model}, rubric {figures.rubric_version}: "
-        f"{figures.answers} distinct answers, 2 runs",
+        f"{figures.answers} distinct answers, {figures.runs} run(s)"
+        + (f", every {figures.sample}th item of each set" if figures.sample > 1 else ""),
         f"ranking accuracy      {r.accuracy:7.1%}  ({r.correct}/{r.pairs} pairs strictly in order; "
         f"ties {r.ties}, wrong {r.wrong}, unscored {r.unscored})  target >= {RANKING_TARGET:.0%}",
         *(
@@ -811,10 +824,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--brain", choices=["offline", "openai", "all"], default="all")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--sample", type=int, default=1, help="keep every N-th item of each set (slow models)"
+    )
+    parser.add_argument("--runs", type=int, default=2, choices=[1, 2], help="2: also a re-run (default)")
     args = parser.parse_args(argv)
     results = []
     if args.brain in ("offline", "all"):
-        results.append(asyncio.run(evaluate(offline_brain)))
+        results.append(asyncio.run(evaluate(offline_brain, sample=args.sample, runs=args.runs)))
     if args.brain in ("openai", "all"):
         if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
             print(
@@ -822,7 +839,9 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         else:
-            results.append(asyncio.run(evaluate(openai_brain, close=_close)))
+            results.append(
+                asyncio.run(evaluate(openai_brain, close=_close, sample=args.sample, runs=args.runs))
+            )
     if args.json:
         print(json.dumps([_as_json(figures) for figures in results], indent=2))
     else:
