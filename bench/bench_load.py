@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common"), str(ROOT / "agent_container")]
 
 import aiohttp  # noqa: E402
+from interview_common.heartbeat import DEFAULT_INTERVAL_SECONDS  # noqa: E402
 from interview_common.models.api import AgentStatusResponse, StartInterviewResponse  # noqa: E402
 from interview_common.models.webhook import WebhookAck  # noqa: E402
 from livekit.protocol.webhook import WebhookEvent  # noqa: E402
@@ -56,7 +57,7 @@ STAND_IN_AGENT = ("sleep", "3600")  # a task that runs until it is stopped, as t
 POLL_SECONDS = 3.0
 # Per 30-minute interview in AWS, besides the polls (template.yaml's task and the agent's settings):
 INTERVIEW_SECONDS = 30 * 60
-AGENT_HEARTBEAT_SECONDS = 2.0  # AgentTaskDefinition HEARTBEAT_INTERVAL: one META UpdateItem each
+AGENT_HEARTBEAT_SECONDS = DEFAULT_INTERVAL_SECONDS  # the agent's heartbeat: one META UpdateItem each
 TURNS_PER_INTERVIEW = 12  # questions + follow-ups: a TURN# put and a META update each, plus the report
 # LiveKit's per interview: room_started, 2 joins, 2 track_published, 2 participant_left, room_finished.
 WEBHOOKS_PER_INTERVIEW = 8
@@ -259,13 +260,16 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def stack_options() -> StackOptions:
-    return StackOptions(
+def stack_options(in_process: bool = False) -> StackOptions:
+    options = StackOptions(
         agent_command=STAND_IN_AGENT,
         agent_log_sink=_discard,
         lambda_log_level="ERROR",
         agent_grace_seconds=2.0,
     )
+    if in_process:  # every function in the stack's own process, one invocation at a time (as before)
+        options.function_environments = {}
+    return options
 
 
 # -- what it implies in AWS ---------------------------------------------------------------------------
@@ -281,11 +285,12 @@ def aws_estimate(
     turns = concurrent * (2 * TURNS_PER_INTERVIEW + 1) / INTERVIEW_SECONDS
     starts = concurrent / INTERVIEW_SECONDS
     # Units: a strongly consistent read of <= 4 KB is 1 RRU; a write of <= 1 KB is 1 WRU (META ~1-2 KB: 2).
-    # A poll is one Query (META + participants, < 4 KB). An applied webhook, measured: ~3 reads, ~3 writes.
+    # A poll is one GetItem of META (< 4 KB, the participants on it). A webhook: one GetItem and one
+    # TransactWriteItems of 3 items (~4 KB, twice the units of plain writes: ~8 WRU).
     return {
         "requests_per_s": polls + webhooks + starts,
-        "rru_per_s": polls * 1 + webhooks * 3 + starts * 2,
-        "wru_per_s": heartbeats * 2 + webhooks * 3 + turns * 2 + starts * 5,
+        "rru_per_s": polls * 1 + webhooks * 1 + starts * 2,
+        "wru_per_s": heartbeats * 2 + webhooks * 8 + turns * 2 + starts * 5,
         "lambda_concurrency_status": polls * status_handler_seconds,
     }
 
@@ -295,10 +300,17 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, nargs="+", default=[25, 50, 100])
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--poll", type=float, default=POLL_SECONDS)
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="serve the status routes in the stack's process too (one environment), for comparison",
+    )
     args = parser.parse_args()
 
     # Powertools prints its metrics buffer every 100 values, even disabled: keep that off the report.
-    with contextlib.redirect_stdout(io.StringIO()), LocalStack(stack_options()) as stack:
+    options = stack_options(args.in_process)
+    print(f"status routes: {options.function_environments or 'in the stack process, one at a time'}")
+    with contextlib.redirect_stdout(io.StringIO()), LocalStack(options) as stack:
         base, setup, runs, capacity = asyncio.run(
             measure(stack.api_url, args.interviews, args.seconds, args.poll)
         )
@@ -337,7 +349,8 @@ def main() -> None:
     handler = 1 / capacity.rate()
     print()
     print(
-        "What that implies in AWS (30-minute interviews, a poll every 3 s, the agent's heartbeat every 2 s):"
+        "What that implies in AWS (30-minute interviews, a poll every 3 s, the agent's heartbeat every "
+        f"{AGENT_HEARTBEAT_SECONDS:g} s):"
     )
     print(f"  handler time per poll, measured here: 1/{capacity.rate():.0f} s = {ms(handler)} (moto)")
     for concurrent in (1_000, 10_000):
@@ -350,7 +363,8 @@ def main() -> None:
         )
         print(
             f"{'':>10}DynamoDB ~{estimate['rru_per_s']:.0f} RRU/s (1 per poll), "
-            f"~{estimate['wru_per_s']:.0f} WRU/s (heartbeats: {concurrent}/2 s x 2 WRU = {concurrent}/s)"
+            f"~{estimate['wru_per_s']:.0f} WRU/s (heartbeats: {concurrent}/{AGENT_HEARTBEAT_SECONDS:g} s"
+            f" x 2 WRU = {concurrent * 2 / AGENT_HEARTBEAT_SECONDS:.0f}/s)"
         )
         print(
             f"{'':>10}Lambda concurrency for the polls: {polls:.0f}/s x {handler:.4f} s = "

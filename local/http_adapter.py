@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -22,6 +22,7 @@ from aiohttp import web
 from interview_common.pseudonyms import scrub_text
 
 from local.apigw_events import LocalLambdaContext, http_api_event
+from local.execution_environments import EnvironmentPool
 from local.handlers import load_handler_module
 from local.template_resources import load_template
 
@@ -97,20 +98,41 @@ def function_for_event(
 
 
 class LambdaInvoker:
-    """Calls `functions/<dir>/app.lambda_handler` in-process, one invocation at a time.
+    """Calls `functions/<dir>/app.lambda_handler`, one invocation at a time per execution environment.
 
-    One lock for all functions: Powertools keeps per-process state (the resolver's current event, the
-    metrics buffer) that a Lambda container never shares between concurrent requests.
+    In-process by default, behind one lock for all functions: Powertools keeps per-process state (the
+    resolver's current event, the metrics buffer) that a Lambda container never shares between concurrent
+    requests. The functions in `environments` (function dir -> most environments) are served instead by
+    worker processes that scale with concurrent requests, as Lambda scales a function
+    (local/execution_environments.py).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, environments: Mapping[str, int] | None = None) -> None:
         self._lock = threading.Lock()
+        self._pools = {name: EnvironmentPool(name, limit) for name, limit in (environments or {}).items()}
 
     def invoke(self, function_dir: str, event: dict[str, Any]) -> dict[str, Any]:
+        pool = self._pools.get(function_dir)
+        if pool is not None:
+            return pool.invoke(event)
         module = load_handler_module(function_dir)
         with self._lock:
             result = module.lambda_handler(event, LocalLambdaContext(function_dir))
         return dict(result)
+
+    def environments_started(self, function_dir: str) -> int:
+        """How many worker environments a pooled function has started (0 for in-process ones)."""
+        pool = self._pools.get(function_dir)
+        return pool.started if pool is not None else 0
+
+    def prewarm(self) -> None:
+        """Start one environment of each pooled function (once the functions' environment is set)."""
+        for pool in self._pools.values():
+            pool.prewarm()
+
+    def stop(self) -> None:
+        for pool in self._pools.values():
+            pool.stop()
 
 
 def _is_text(content_type: str) -> bool:

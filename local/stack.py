@@ -88,6 +88,11 @@ class ExternalLiveKit:
         return cls(environ["LIVEKIT_URL"], environ["LIVEKIT_API_KEY"], environ["LIVEKIT_API_SECRET"])
 
 
+# The polled status routes need only their environment (DynamoDB, the keys): they scale out. 4 worker
+# processes hold 200 interviews polling every 3 s on 2 cores (bench/bench_load.py).
+SCALED_FUNCTIONS = {"agent_status": 4, "interview_status": 2}
+
+
 @dataclass
 class StackOptions:
     host: str = "127.0.0.1"
@@ -100,6 +105,9 @@ class StackOptions:
     agent_environment: dict[str, str] = field(default_factory=dict)
     lambda_log_level: str | None = None  # None: the template's POWERTOOLS_LOG_LEVEL
     agent_command: tuple[str, ...] = AGENT_COMMAND  # the container's entry point (tests may stand in)
+    # Functions served by worker processes that scale with load, as Lambda does (function dir -> most
+    # execution environments; local/execution_environments.py); the others run in this process.
+    function_environments: dict[str, int] = field(default_factory=lambda: dict(SCALED_FUNCTIONS))
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,7 @@ class LocalStack:
         self.hub: SignallingHub | None = None
         self.webhooks: WebhookDelivery | None = None
         self.launcher: ProcessLauncher | None = None
-        self.invoker = LambdaInvoker()
+        self.invoker = LambdaInvoker(self.options.function_environments)
         self._moto: Any = None
         self._livekit_server: BackgroundAiohttpServer | None = None
         self._api_server: BackgroundAiohttpServer | None = None
@@ -253,6 +261,7 @@ class LocalStack:
         self.api_url = self._api_server.url
 
         self._configure_lambdas(keys)
+        self.invoker.prewarm()  # the scaled functions' first environment, with the environment just set
         import boto3
 
         # moto keeps its data per process, not per server: a stack starts from an empty account.
@@ -408,6 +417,7 @@ class LocalStack:
         for server in (self._api_server, self._livekit_server):
             if server is not None:
                 server.stop()
+        self.invoker.stop()
         if self._moto is not None:
             self._moto.stop()
         from interview_common import wiring
