@@ -1,5 +1,5 @@
 // Drives the review page in Debian's chromium as a hiring manager would, and prints what they saw as JSON.
-// Run by tests/browser/test_review_page_browser.py:
+// Run by tests/browser/test_hiring_team_e2e.py:
 //   node review_page.mjs <baseUrl> <apiKey> <jobId> <screenshotDir>
 import { chromium } from "playwright-core";
 

@@ -1,11 +1,14 @@
-"""The review page in a real browser (Debian's chromium, driven by playwright-core from node) against
-`make dev` (`python -m local.dev` in a child process): three interviews of one job made by the demo's
-personas, then a hiring manager enters the key, sees the three candidates, sorts them by level, opens the
-best one's report, records a decision and sees it in the trail. Screenshots go to BROWSER_SCREENSHOTS
-(or the test's temporary folder).
+"""The hiring team's side on `make dev` (`python -m local.dev` in a child process, real agent processes):
 
-Skips, saying what is missing, when chromium, node or playwright-core is not installed (`make
-test-browser` installs them: apt's chromium, and playwright-core from tests/browser/package.json).
+- an interview keeps the job profile version it started with: version 2 is saved while it runs, and it
+  still asks version 1's questions, its report names version 1, and the job's list shows it;
+- the review page in a real browser (Debian's chromium, driven by playwright-core from node): three
+  interviews of one job made by the demo's personas; a hiring manager enters the key, sees the three
+  candidates, sorts them by level, opens the best one's report, records a decision and sees it in the
+  trail. Screenshots go to BROWSER_SCREENSHOTS (or the test's temporary folder).
+
+The browser test skips, saying what is missing, when chromium, node or playwright-core is not installed
+(`make test-browser` installs them: apt's chromium, and playwright-core from tests/browser/package.json).
 """
 
 from __future__ import annotations
@@ -19,18 +22,21 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
+import httpx
 import pytest
 
 from local.demo import DemoResult, Progress, run_interview
 from local.stack import LocalStack
 from tests.e2e.stack_process import StackProcess
+from tests.integration.jobs.profiles import backend_profile
 
 BROWSER_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 JOB = "job-review-browser"
 API_KEY = "dev-backend-key"
+AUTH = {"Authorization": f"Bearer {API_KEY}"}
 # The demo's personas, each a candidate of the same job.
 CANDIDATES = (("strong", "Ada Lovelace"), ("weak", "Ben Carter"), ("injection", "Cy Young"))
 
@@ -59,47 +65,8 @@ def missing_tools() -> str | None:
 
 MISSING = missing_tools()
 NODE = shutil.which("node") or "node"
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(MISSING is not None, reason=str(MISSING))]
-
-
-@dataclass(frozen=True)
-class _ServingStack:
-    """What run_interview reads of a stack: the API's URL and the bearer key."""
-
-    api_url: str
-    options: Any
-
-
-@pytest.fixture(scope="module")
-def dev_stack_with_three_interviews() -> Iterator[tuple[StackProcess, list[DemoResult]]]:
-    stack = StackProcess().start()
-    try:
-        serving = cast(LocalStack, _ServingStack(stack.api_url, _Options(API_KEY)))
-
-        async def three() -> list[DemoResult]:
-            return list(
-                await asyncio.gather(
-                    *(
-                        run_interview(
-                            serving,
-                            persona,
-                            Progress(out=io.StringIO()),
-                            time_scale=0.02,
-                            give_up_after=60,
-                            room_name=f"review-{persona}",
-                            candidate_id=f"cand-{persona}",
-                            candidate_name=name,
-                            job_id=JOB,
-                        )
-                        for persona, name in CANDIDATES
-                    )
-                )
-            )
-
-        results = asyncio.run(three())
-        yield stack, results
-    finally:
-        stack.stop()
+pytestmark = pytest.mark.e2e
+needs_a_browser = pytest.mark.skipif(MISSING is not None, reason=str(MISSING))
 
 
 @dataclass(frozen=True)
@@ -107,6 +74,89 @@ class _Options:
     backend_api_key: str
 
 
+@dataclass(frozen=True)
+class _ServingStack:
+    """What run_interview reads of a stack: the API's URL and the bearer key."""
+
+    api_url: str
+    options: _Options
+
+
+def serving(stack: StackProcess) -> LocalStack:
+    return cast(LocalStack, _ServingStack(stack.api_url, _Options(API_KEY)))
+
+
+async def interview(stack: StackProcess, persona: str, name: str, *, room: str, job: str) -> DemoResult:
+    return await run_interview(
+        serving(stack),
+        persona,
+        Progress(out=io.StringIO()),
+        time_scale=0.02,
+        give_up_after=60,
+        room_name=room,
+        candidate_id=f"cand-{room}",
+        candidate_name=name,
+        job_id=job,
+    )
+
+
+@pytest.fixture(scope="module")
+def dev_stack() -> Iterator[StackProcess]:
+    stack = StackProcess().start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def dev_stack_with_three_interviews(dev_stack: StackProcess) -> tuple[StackProcess, list[DemoResult]]:
+    async def three() -> list[DemoResult]:
+        runs = (interview(dev_stack, p, n, room=f"review-{p}", job=JOB) for p, n in CANDIDATES)
+        return list(await asyncio.gather(*runs))
+
+    return dev_stack, asyncio.run(three())
+
+
+def test_an_interview_keeps_the_profile_version_it_started_with(dev_stack: StackProcess) -> None:
+    job, room = "job-e2e-profile", "e2e-profile-v1"
+    client = httpx.Client(base_url=dev_stack.api_url, headers=AUTH, timeout=30)
+    # Given version 1 of the job's profile
+    first = backend_profile()
+    first["questions"][0]["text"] = "Tell me about a service you designed that handled heavy traffic."
+    put = client.put(f"/jobs/{job}/profile", json=first)
+    assert put.status_code == 200 and put.json()["version"] == 1, put.text
+
+    async def interview_while_the_profile_changes() -> DemoResult:
+        running = asyncio.create_task(interview(dev_stack, "strong", "Ada Lovelace", room=room, job=job))
+        # When version 2 is saved once the interview has started
+        async with httpx.AsyncClient(base_url=dev_stack.api_url, headers=AUTH, timeout=30) as http:
+            for _ in range(300):
+                if (await http.get("/agent-status", params={"room": room})).status_code == 200:
+                    break
+                await asyncio.sleep(0.1)
+            second = backend_profile(title="Backend Engineer v2")
+            second["questions"][0]["text"] = "Tell me about the last outage you were on call for."
+            saved = await http.put(f"/jobs/{job}/profile", json=second)
+            assert saved.status_code == 200 and saved.json()["version"] == 2
+        return await running
+
+    result = asyncio.run(interview_while_the_profile_changes())
+    # Then the interview asked version 1's questions, and its report names version 1's rubric
+    assert result.status["interview"]["state"] == "completed", result.status
+    record = result.record
+    assert record["interview"]["profileVersion"] == 1
+    assert record["turns"][0]["question"] == first["questions"][0]["text"]
+    assert record["report"]["rubric_version"] == "backend-2026.1-v1"
+    # And the job's list shows it with its levels and the report's link
+    (row,) = client.get(f"/jobs/{job}/interviews").json()["interviews"]
+    assert row["roomName"] == room and row["candidateName"] == "Ada Lovelace"
+    assert row["rubricVersion"] == "backend-2026.1-v1" and row["profileVersion"] == 1
+    assert {c["competencyId"] for c in row["competencies"]} == {"system_design", "collaboration"}
+    assert row["reportUrl"].endswith(f"/interviews/{room}/report.html")
+    # And new interviews get version 2
+    assert client.get(f"/jobs/{job}/profile").json()["version"] == 2
+
+
+@needs_a_browser
 def test_a_hiring_manager_reviews_a_jobs_candidates_and_decides(
     dev_stack_with_three_interviews: tuple[StackProcess, list[DemoResult]], tmp_path: Path
 ) -> None:
