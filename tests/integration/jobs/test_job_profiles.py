@@ -432,3 +432,20 @@ def test_profile_answers_are_never_kept_by_a_cache(profile_api: Api) -> None:
         "GET", f"/jobs/{JOB}/profile", path_parameters={"jobId": JOB}, route_key="GET /jobs/{jobId}/profile"
     )
     assert status == 200 and headers["Cache-Control"] == "no-store"
+
+
+def test_a_legacy_profile_can_be_retired_and_replaced(profile_api: Api) -> None:
+    # Given a job with only the legacy, unversioned item
+    from interview_common.interview_log import InterviewLog
+
+    legacy = JobProfile.model_validate({**backend_profile(), "job_id": JOB, "rubric_version": "hand-1"})
+    InterviewLog(TABLE_NAME, boto3.client("dynamodb")).put_job_profile(legacy)
+    # When it is retired, Then new interviews get the default and there are no versions
+    status, retired = retire(profile_api)
+    assert status == 200 and retired["source"] == "default" and retired["retired"] is True
+    assert versions(profile_api)[1]["versions"] == []
+    # And a profile saved afterwards is version 1, current again
+    status, saved = put(profile_api, backend_profile())
+    assert (
+        status == 200 and saved["version"] == 1 and saved["source"] == "stored" and saved["retired"] is False
+    )
