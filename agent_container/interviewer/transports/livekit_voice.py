@@ -9,8 +9,9 @@ not an LLM, deciding what is said.
   `lk.transcription` through RoomIO's transcription output.
 - Backchannels: while the agent speaks, at most BACKCHANNEL_MAX_WORDS words ("mm-hmm", "okay", "right")
   neither interrupt it nor become a turn (the interruption's `min_words`; speech must also last
-  `min_duration`), and when the line has played to its end what was pending is cleared, so it does not
-  open the answer either; more words interrupt the line (barge-in) and are the candidate's turn.
+  `min_duration`), and when the line has played to its end what was pending is cleared (unless the
+  candidate stopped speaking under TRANSCRIPTION_SETTLE_SECONDS ago), so it does not open the answer;
+  more words interrupt the line (barge-in) and are the candidate's turn.
 - Stale turns: a listen never returns a turn that ended before the agent's latest line began (words said
   while the conductor was doing something else answer nothing it asked now).
 - Bounded speech: RoomIO holds the agent's audio until someone subscribes to it; `say` waits for the
@@ -60,6 +61,9 @@ SUBSCRIBER_WAIT = 10.0
 LINE_SECONDS_PER_WORD = 0.8
 LINE_FIXED_SECONDS = 20.0
 CLOSE_TRANSCRIPT_WAIT = 0.2
+# Words the candidate finished saying this recently may still be in transcription (OpenAI's STT takes
+# ~0.3-1 s): they are never cleared as a backchannel.
+TRANSCRIPTION_SETTLE_SECONDS = 1.5
 
 ClosedListener = Callable[[str], None]
 
@@ -147,6 +151,7 @@ class VoicePipeline:
         self._in_room = False
         self._closing = False
         self._no_audience = False
+        self._candidate_stopped_at: float | None = None
         self._tts_failures: list[str] = []
         self._closed_listeners: list[ClosedListener] = []
         session.on("error", self._on_error)
@@ -232,7 +237,7 @@ class VoicePipeline:
             raise SpeechFailed("the line did not finish playing in time") from error
         if handle.exception() is not None:
             raise SpeechFailed(f"speech failed: {type(handle.exception()).__name__}")
-        if not handle.interrupted and self.session.user_state != "speaking":
+        if not handle.interrupted and self._backchannel_settled():
             # The line played to its end, so nothing said over it reached the interruption's min_words:
             # what is pending (a lone "mm-hmm") is a backchannel, not the start of the answer.
             self._forget_backchannel()
@@ -241,6 +246,14 @@ class VoicePipeline:
 
     async def next_turn(self, timeout: float) -> Utterance | None:  # noqa: ASYNC109 - the port's contract
         return await self.turns.next_turn(timeout)
+
+    def _backchannel_settled(self) -> bool:
+        """The candidate is silent, and long enough for any words they said to have been transcribed
+        (words still in transcription could be the start of a barge-in: those are kept)."""
+        if self.session.user_state == "speaking":
+            return False
+        stopped = self._candidate_stopped_at
+        return stopped is None or self._clock.now() - stopped >= TRANSCRIPTION_SETTLE_SECONDS
 
     def _forget_backchannel(self) -> None:
         if not self._in_room:
@@ -294,8 +307,11 @@ class VoicePipeline:
             listener(reason)
 
     def _on_user_state(self, event: Any) -> None:
-        if getattr(event, "new_state", None) == "speaking":
+        state = getattr(event, "new_state", None)
+        if state == "speaking":
             self.turns.candidate_started_speaking()
+        elif getattr(event, "old_state", None) == "speaking":
+            self._candidate_stopped_at = self._clock.now()
 
     async def _typed(self, session: AgentSession, event: TextInputEvent) -> None:
         """A typed answer (lk.chat) counts as the candidate's turn, like a spoken one."""
