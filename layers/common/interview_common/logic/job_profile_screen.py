@@ -33,8 +33,14 @@ _ORDERS = (
         ),
     ),
     (
+        # Only a change of who the interviewer or grader is: "You are now the team lead: what do you do?"
+        # and "act as a mediator" are situational questions.
         "role_play",
-        re.compile(r"\byou are (now|no longer)\b|\bpretend (to be|you are)\b|\bact as (an?|the) ", re.I),
+        re.compile(
+            r"\b(you are (now|no longer)|pretend (to be|you are)|act as|from now on you are)\s+"
+            rf"(an?\s+|the\s+)?(\w+\s+)?{_ASSESSOR}\b",
+            re.I,
+        ),
     ),
     (
         "fake_message",
