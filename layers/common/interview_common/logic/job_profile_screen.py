@@ -51,11 +51,15 @@ _ORDERS = (
         ),
     ),
     (
+        # A score or outcome ordered for everyone; "We give all candidates feedback" and "we always hire
+        # for potential" are what an FAQ says.
         "score_order",
         re.compile(
-            r"\b(always|must|should)\s+(give|score|rate|award|mark|advance|hire|pass)\b.{0,40}"
-            r"\b(5|five|highest|maximum|top|full|every(one)?|all|each|candidates?)\b|"
-            r"\b(give|score|rate|award)\s+(every(one)?|all|each)\s+(candidates?|answers?)?\b",
+            r"\b(always|must|should)\s+(give|score|rate|award|mark)\b.{0,30}"
+            r"\b(5|five|10|ten|highest|maximum|top|full marks|perfect)\b|"
+            r"\b(always|must|should)\s+(advance|hire|pass)\s+(every(one)?|all|each)\b|"
+            r"\b(give|score|rate|award|mark)\s+(every(one)?|all|each)(\s+(candidates?|answers?))?\s+(as\s+)?(a\s+)?"
+            r"(5|five|10|ten|top|full|max|maximum|highest|perfect|pass|advance)\b",
             re.I,
         ),
     ),
