@@ -573,7 +573,6 @@ def _transcript(turns: list[RecordedTurn]) -> str:
                     f"{e(clock_time(exchange.answer_started_at or exchange.answer_ended_at))}</span>"
                     f"{label}</div><p>{e(exchange.answer)}</p></div>"
                 )
-
             else:
                 lines.append(
                     '<div class="line candidate"><div class="who">Candidate</div>'
