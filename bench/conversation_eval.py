@@ -199,10 +199,12 @@ async def answers_misread(brain: Any, texts: list[str], profile: JobProfile) -> 
     return [(text, reading) for text, reading in readings if reading.kind != "answer"]
 
 
-async def read_all(brain: Any, turns: list[Turn], profile: JobProfile) -> dict[str, Tally]:
+async def read_all(
+    brain: Any, turns: list[Turn], profile: JobProfile, *, concurrency: int = CONCURRENCY
+) -> dict[str, Tally]:
     questions = {question.id: question for question in profile.questions}
     tallies = {split: Tally() for split in SPLITS}
-    gate = asyncio.Semaphore(CONCURRENCY)
+    gate = asyncio.Semaphore(concurrency)
 
     async def one(turn: Turn) -> tuple[Turn, TurnReading | None]:
         context = TurnContext(question=questions[turn.question], stage=turn.stage)

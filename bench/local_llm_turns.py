@@ -90,9 +90,9 @@ async def run(
 
     turns = sample(load_turns(), per_kind)
     await wait_until_up(base_url, server, startup)
-    brain = OpenAIBrain(api_key="local", model="smollm2", base_url=base_url, timeout=120, max_retries=0)
+    brain = OpenAIBrain(api_key="local", model="smollm2", base_url=base_url, timeout=180, max_retries=0)
     started = time.monotonic()
-    model_tallies = await read_all(brain, turns, BENCH_PROFILE)
+    model_tallies = await read_all(brain, turns, BENCH_PROFILE, concurrency=1)  # one request at a time
     elapsed = time.monotonic() - started
     offline = await read_all(OfflineBrain(), turns, BENCH_PROFILE)
     baseline = await read_all(EverythingIsAnAnswer(), turns, BENCH_PROFILE)

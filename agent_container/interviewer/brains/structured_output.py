@@ -47,11 +47,14 @@ class StructuredCaller:
     async def parse(self, schema: type[M], system: str, user: str, *, temperature: float = 0.0) -> M:
         messages: list[Any] = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         while True:
+            mode = self.mode
             try:
-                return await self._call(self.mode, schema, messages, temperature)
+                return await self._call(mode, schema, messages, temperature)
             except openai.APIStatusError as error:
-                later = MODES[MODES.index(self.mode) + 1 :]
-                if not later or not _unsupported(self.mode, error):
+                if self.mode != mode:
+                    continue  # a call in flight at the same time already moved on: use what it found
+                later = MODES[MODES.index(mode) + 1 :]
+                if not later or not _unsupported(mode, error):
                     raise BrainError(f"{schema.__name__}: {type(error).__name__}") from error
                 self.mode = later[0]  # remembered: the next calls start here
             except ValidationError as error:

@@ -6,6 +6,7 @@ refusals, malformed JSON, a length stop and server errors. No network.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -623,6 +624,40 @@ async def test_a_server_without_json_schema_gets_a_forced_tool_call_decided_once
         assert body["tool_choice"] == {"type": "function", "function": {"name": name}}
         assert body["tools"][0]["function"]["name"] == name
         assert "kind" in body["tools"][0]["function"]["parameters"]["properties"] or name != "TurnJudgement"
+
+
+async def test_calls_in_flight_together_settle_on_the_same_transport() -> None:
+    # Given a server without json_schema that answers two first tries only once both are in flight
+    requests: list[dict[str, Any]] = []
+    both_in_flight = asyncio.Event()
+
+    async def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        requests.append(body)
+        if body.get("response_format", {}).get("type") == "json_schema":
+            if len(requests) >= 2:
+                both_in_flight.set()
+            await both_in_flight.wait()
+            return NO_JSON_SCHEMA
+        return tool_call("TurnJudgement", turn_judgement("answer"))
+
+    brain = OpenAIBrain(
+        api_key="sk-test-not-a-real-key",
+        model="gpt-4o-mini",
+        max_retries=0,
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+    )
+
+    # When two turns are read together
+    readings = await asyncio.gather(
+        brain.understand_turn(DEFAULT_PROFILE, TurnContext(question=CONFLICT), "I led it."),
+        brain.understand_turn(DEFAULT_PROFILE, TurnContext(question=CONFLICT), "I built it."),
+    )
+
+    # Then both come back through tool calls: the second refusal does not push the transport further
+    assert [reading.kind for reading in readings] == ["answer", "answer"]
+    assert brain.output_mode == "tool"
+    assert [("tools" in body) for body in requests] == [False, False, True, True]
 
 
 async def test_a_server_without_tools_either_gets_json_object_mode(fake: Any) -> None:
