@@ -65,7 +65,7 @@ _ORDERS = (
     ),
     (
         "addressing_the_model",
-        re.compile(rf"\b(as an?|dear|note to the|attention,?)\s+{_ASSESSOR}\b\s*[:,]", re.I),
+        re.compile(rf"\b(dear|note to the|message to the|attention,?)\s+{_ASSESSOR}\b\s*[:,]", re.I),
     ),
 )
 
