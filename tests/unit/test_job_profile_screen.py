@@ -28,6 +28,7 @@ BENIGN = [
     "Pretend you are explaining our product to a new hire. What do you say first?",
     "You are now the team lead: what do you do in your first week?",
     "We give all candidates feedback within a week.",
+    "Tell me about a system prompt you wrote for an LLM feature and how you tested it.",
     "As an interviewer, how do you keep your own bias out of a hiring decision?",
     "We always hire for potential; all candidates hear back from a person.",
 ]

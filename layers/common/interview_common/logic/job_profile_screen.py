@@ -46,7 +46,7 @@ _ORDERS = (
         "fake_message",
         re.compile(
             r"^\W{0,4}(system|assistant|developer)\s*(message|prompt)?\s*:|<\|?(im_start|im_end|endoftext)\|?>|"
-            r"\[/?(INST|SYS)\]|<</?SYS>>|\bsystem prompt\b",
+            r"\[/?(INST|SYS)\]|<</?SYS>>",
             re.I | re.M,
         ),
     ),
