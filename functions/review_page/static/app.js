@@ -138,7 +138,12 @@ function renderCandidates() {
       el("td", { class: "date" }, el("time", { datetime: row.createdAt, text: when(row.createdAt) })),
       el("td", { class: "level" }, level === null ? el("span", { class: "muted", text: "-" }) : levelBar("Overall level", level, { showLabel: false })),
       el("td", {}, competencies),
-      el("td", { class: "outcome", text: OUTCOME_LABELS[row.suggestedOutcome] || "" }),
+      el(
+        "td",
+        {},
+        el("span", { class: "outcome", text: OUTCOME_LABELS[row.suggestedOutcome] || "" }),
+        row.rubricVersion ? el("span", { class: "muted rubric", text: `rubric ${row.rubricVersion}` }) : null,
+      ),
       el("td", { class: "decision", text: row.decision ? DECISION_LABELS[row.decision.decision] : "" }),
       el("td", {}, open),
     );
