@@ -227,22 +227,6 @@ def build_resolver(
         retry = {"Retry-After": str(RETRY_AFTER_SECONDS)} if error.status_code == 503 else None
         return error_response(error.status_code, error.code, error.message, error.details, headers=retry)
 
-    @app.exception_handler(RequestValidationError)
-    def _validation_error(error: RequestValidationError) -> Response:
-        # Powertools validates the request before any middleware runs: an oversized or unauthenticated
-        # request is refused as such (413, 401) before anything is said about its content.
-        try:
-            for middleware in middlewares:
-                middleware(app, cast(NextMiddleware, _checks_only))
-        except DomainError as refused:
-            return _domain_error(refused)
-        bad_json, details = _validation_details(error.errors())
-        if bad_json:
-            return error_response(400, "bad_json", "the request body is not valid JSON")
-        return error_response(
-            422, "validation_error", "the request is not valid: " + _summary(details), details
-        )
-
     def _refused_by_checks() -> Response | None:
         """The 413/401 answer when the request fails the middlewares' checks (validation ran first)."""
         try:
@@ -251,6 +235,20 @@ def build_resolver(
         except DomainError as refused:
             return _domain_error(refused)
         return None
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(error: RequestValidationError) -> Response:
+        # Powertools validates the request before any middleware runs: an oversized or unauthenticated
+        # request is refused as such (413, 401) before anything is said about its content.
+        refused = _refused_by_checks()
+        if refused is not None:
+            return refused
+        bad_json, details = _validation_details(error.errors())
+        if bad_json:
+            return error_response(400, "bad_json", "the request body is not valid JSON")
+        return error_response(
+            422, "validation_error", "the request is not valid: " + _summary(details), details
+        )
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
