@@ -1,4 +1,8 @@
-"""Loads the Lambda handlers from functions/<name>/app.py (every handler module is named `app`)."""
+"""Loads the Lambda handlers from functions/<name>/app.py (every handler module is named `app`).
+
+As in Lambda, the function's own folder is importable while its handler loads: a handler may import a
+module shipped beside it (functions/interview_record/report_page.py). Those modules' names must be
+unique across functions, since one local process holds them all."""
 
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ def _load(function_dir: str, module_name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(module_name, FUNCTIONS_DIR / function_dir / "app.py")
     if spec is None or spec.loader is None:
         raise ImportError(f"no handler in functions/{function_dir}")
+    function_folder = str(FUNCTIONS_DIR / function_dir)
+    if function_folder not in sys.path:
+        sys.path.append(function_folder)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:

@@ -9,12 +9,13 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common.aws_clients import client
 from interview_common.http_api import build_resolver, json_response
-from interview_common.logic.interview_record import interview_record, interview_report_html
+from interview_common.logic.interview_record import interview_record
 from interview_common.models.identifiers import ROOM_NAME_PATTERN
 from interview_common.models.record import InterviewRecordResponse
 from interview_common.observability import logger, metrics, tracer
 from interview_common.room_record import RoomRecordReader
 from interview_common.settings import get_settings
+from report_page import render_report_html  # shipped beside this handler, with its template
 
 app = build_resolver()
 
@@ -42,7 +43,9 @@ def handle_interview_record(roomName: RoomPath) -> Response[InterviewRecordRespo
 @app.get("/interviews/<roomName>/report.html")
 @tracer.capture_method
 def handle_report_html(roomName: RoomPath) -> Response[str]:
-    page = interview_report_html(_reader(), roomName, public_api_url=get_settings().public_api_url)
+    page = render_report_html(
+        interview_record(_reader(), roomName, public_api_url=get_settings().public_api_url)
+    )
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=page, headers=HTML_HEADERS)
 
 

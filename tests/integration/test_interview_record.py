@@ -345,12 +345,14 @@ def test_report_html_before_the_report_exists(aws: None, record_api: Api) -> Non
     status_code, body, _ = record_api.call("GET", f"/interviews/{ROOM}", path_parameters={"roomName": ROOM})
     assert status_code == 200
     assert body["report"] is None
-    from interview_common.logic.interview_record import interview_report_html
+    from interview_common.logic.interview_record import interview_record
     from interview_common.room_record import RoomRecordReader
+
+    from functions.interview_record.report_page import render_report_html
 
     # Then the page says so and still shows the answers
     text = StrictPage().check(
-        interview_report_html(RoomRecordReader(TABLE_NAME, boto3.client("dynamodb")), ROOM)
+        render_report_html(interview_record(RoomRecordReader(TABLE_NAME, boto3.client("dynamodb")), ROOM))
     )
     assert "No report yet" in text
     assert STRONG_ANSWER in text

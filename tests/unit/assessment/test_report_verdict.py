@@ -8,10 +8,10 @@ from interview_common.models.assessment import InterviewReport
 from interview_common.models.job_profile import DEFAULT_PROFILE
 from interview_common.models.record import InterviewRecordResponse, RecordedInterview, RecordedTurn
 from interview_common.models.turn import TurnItem
-from interview_common.report_html import render_report_html
 from interviewer.brains.offline import OfflineBrain
 from interviewer.ports import ReportRequest
 
+from functions.interview_record.report_page import render_report_html
 from tests.unit.assessment.test_fair_assessment import QUESTIONS, STRONG_PLAIN, turn
 
 BRAIN = OfflineBrain()

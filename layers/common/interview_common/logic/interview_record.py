@@ -1,5 +1,5 @@
-"""Use cases: the whole record of an interview (GET /interviews/{room}) and its report for a person
-(GET /interviews/{room}/report.html)."""
+"""Use case: the whole record of an interview (GET /interviews/{room}); GET /interviews/{room}/report.html
+renders the same record as a page (functions/interview_record/report_page.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from interview_common.models.record import (
     TimelineEntry,
 )
 from interview_common.models.turn import TurnItem
-from interview_common.report_html import render_report_html
 from interview_common.room_record import RoomRecord, RoomRecordReader
 
 _EXCHANGE_EVENTS = {
@@ -76,12 +75,6 @@ def interview_record(
         decisions=[DecisionView.of(decision) for decision in record.decisions],
         report_url=base + report_path(interview.room_name),
     )
-
-
-def interview_report_html(
-    reader: RoomRecordReader, room_name: str, *, public_api_url: str | None = None
-) -> str:
-    return render_report_html(interview_record(reader, room_name, public_api_url=public_api_url))
 
 
 def timeline(record: RoomRecord) -> list[TimelineEntry]:
