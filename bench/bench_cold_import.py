@@ -172,13 +172,13 @@ def main() -> int:
         )
     print(f"target: every handler [lambda] <= {TARGET_RATIO:.1f}x import boto3")
     print(f"worst: {worst[0]} at {worst[1]:.2f}x")
-    lazy = [statistics.median(samples[f"{f} [lambda]"]) / baseline for f in functions]
-    eager = [statistics.median(samples[f"{f} [lambda, no deferral]"]) / baseline for f in functions]
+    with_deferral = [statistics.median(samples[f"{f} [lambda]"]) / baseline for f in functions]
+    without = [statistics.median(samples[f"{f} [lambda, no deferral]"]) / baseline for f in functions]
     print(
-        f"deferrals: median handler {statistics.median(lazy):.2f}x with them, "
-        f"{statistics.median(eager):.2f}x without (the Tracer built at import); "
-        f"handlers within target: {sum(r <= TARGET_RATIO for r in lazy)}/{len(lazy)} with, "
-        f"{sum(r <= TARGET_RATIO for r in eager)}/{len(eager)} without"
+        f"deferrals: median handler {statistics.median(with_deferral):.2f}x with them, "
+        f"{statistics.median(without):.2f}x without (the Tracer built at import); handlers within target: "
+        f"{sum(r <= TARGET_RATIO for r in with_deferral)}/{len(with_deferral)} with, "
+        f"{sum(r <= TARGET_RATIO for r in without)}/{len(without)} without"
     )
 
     function = worst[0].split(" ")[0]
