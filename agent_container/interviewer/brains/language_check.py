@@ -20,7 +20,8 @@ _STOP_WORDS: dict[str, str] = {
         "did be on at they he she so because about would could there which from as an a me our us your "
         "been am i'm it's don't didn't can't i've we're they're when then just really like think know "
         "also very if or one time how why who where yes yeah no they them their its all some any more "
-        "it was out up get got make made work worked project team colleague"
+        "it was out up get got make made work worked project team colleague sorry again can good question "
+        "hmm okay ok um uh er please thanks thank repeat sure well right come say mean skip next stop"
     ),
     "es": (
         "el la los las que de y en un una es por con para pero mi yo lo se del al como más muy fue era "
@@ -163,5 +164,8 @@ def spoken_language(text: str, expected: str) -> str | None:
         return None
     best = max(others, key=lambda lang: others[lang])
     if others[best] >= MIN_EVIDENCE and others[best] >= MARGIN * guess.scores.get(expected, 0.0):
+        return best
+    # Three words or more and not one of the expected language's commonest: the other language.
+    if guess.scores.get(expected, 0.0) == 0.0 and others[best] >= 1.0 and len(_WORD.findall(text)) >= 3:
         return best
     return None

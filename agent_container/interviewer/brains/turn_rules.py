@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from interview_common.models.job_profile import JobProfile, Question
 from interview_common.models.turn import Exchange, TurnKind
 
+from interviewer.brains.foreign_requests import foreign_request
 from interviewer.brains.language_check import spoken_language
 from interviewer.ports import TurnContext, TurnReading
 
@@ -520,7 +521,17 @@ def read_turn(profile: JobProfile, context: TurnContext, utterance: str) -> Turn
         return TurnReading(
             kind="other_language", language=language, reason=f"spoken in {language}, not {profile.language}"
         )
-    kind, reason = classify(text, stage=context.stage)
+    spoken = language or profile.language
+    if spoken != "en" and (language is not None or spoken_language(text, "en") is not None):
+        # Held in (or allowed in) another language: its request phrases, else an answer.
+        foreign = foreign_request(text, spoken)
+        kind, reason = (
+            (foreign, f"a {spoken} request phrase") if foreign else ("answer", f"spoken in {spoken}")
+        )
+        if context.stage == "closing" and kind == "answer" and "?" in text:
+            kind = "question_for_interviewer"
+    else:
+        kind, reason = classify(text, stage=context.stage)
     say: str | None = None
     if kind == "clarification":
         say = clarification_for(context.question)

@@ -281,3 +281,32 @@ def test_no_phrasing_here_is_taken_from_the_bench_set() -> None:
     bench = {turn["text"].strip().lower() for turn in json.loads(BENCH.read_text(encoding="utf-8"))["turns"]}
     ours = set(ANSWERS) | {text for texts in CASES.values() for text in texts}
     assert not {text for text in ours if text.strip().lower() in bench}
+
+
+# -- interviews held in, or allowing, another language ---------------------------------------------
+
+SPANISH_ALLOWED = DEFAULT_PROFILE.model_copy(update={"allowed_languages": ["es", "fr", "de", "pt", "it"]})
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("¿Me puede repetir la pregunta, por favor?", "repeat_request"),
+        ("Prefiero no contestar a esta.", "skip_request"),
+        ("Pardon, je ne comprends pas ce que vous demandez.", "clarification"),
+        ("Einen Moment bitte, ich muss kurz überlegen.", "needs_moment"),
+        ("Desculpe, não sei responder.", "non_answer"),
+        ("Vorrei terminare il colloquio adesso.", "wants_to_stop"),
+        ("Sí, en mi último trabajo lideré la migración de la base de datos y reduje los errores.", "answer"),
+    ],
+)
+async def test_in_an_allowed_language_requests_are_read_in_that_language(text: str, kind: str) -> None:
+    reading = await read(text, profile=SPANISH_ALLOWED)
+    assert reading.kind == kind, reading.reason
+    assert reading.language in {"es", "fr", "de", "pt", "it"}
+
+
+async def test_an_interview_held_in_spanish_reads_spanish_requests() -> None:
+    profile = DEFAULT_PROFILE.model_copy(update={"language": "es"})
+    reading = await read("Perdone, ¿puede repetir la pregunta?", profile=profile)
+    assert (reading.kind, reading.language) == ("repeat_request", None)
