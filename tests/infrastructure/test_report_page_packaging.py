@@ -14,7 +14,9 @@ def test_the_report_function_ships_its_template_stylesheet_and_pinned_jinja2() -
     # Given the folder SAM builds for InterviewRecordFunction (CodeUri functions/interview_record/)
     requirements = (FUNCTION / "requirements.txt").read_text(encoding="utf-8").splitlines()
     pins = {line.strip() for line in requirements if line.strip() and not line.startswith("#")}
-    project = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    project = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["report"]
+    )
 
     # Then the page, its stylesheet and its renderer are there, and jinja2 is pinned as the tests run it
     for name in ("report_page.py", "templates/report.html.j2", "templates/report.css"):
