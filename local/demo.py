@@ -34,6 +34,8 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import aiohttp
+from interview_common.lifecycle import TERMINAL_STATES
+from interview_common.room_protocol import INTERVIEW_TOPIC
 from interviewer.simulated_candidate import PACKAGED_PERSONAS
 
 from local.candidate import RoomCandidate, RoomMessage
@@ -43,7 +45,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "demo-output"
 POLL_SECONDS = 0.3
 DEMO_JOB_ID = "demo-job"
-TERMINAL = {"completed", "abandoned", "failed"}
+TERMINAL = {state.value for state in TERMINAL_STATES}
 # The agent's waits, shortened so a demo persona that never shows up or falls silent ends in seconds.
 DEMO_AGENT_TIMEOUTS = {
     "NO_SHOW_TIMEOUT": 20.0,
@@ -94,7 +96,7 @@ class Progress:
         """A data message on the room, as the candidate's browser would receive it."""
         payload = message.payload if isinstance(message.payload, dict) else {}
         kind = payload.get("type")
-        if message.topic != "interview":
+        if message.topic != INTERVIEW_TOPIC:
             return
         if kind == "question":
             self.line(

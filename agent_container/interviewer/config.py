@@ -9,7 +9,7 @@ from typing import Literal
 
 from interview_common.heartbeat import DEFAULT_INTERVAL_SECONDS
 from interview_common.livekit_room_settings import REJOIN_GRACE_SECONDS
-from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX
+from interview_common.models.identifiers import agent_identity as agent_identity_for
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 # OpenAI's speech-to-text models for a finished segment of audio (the agent's STT is non-streaming, cut by
@@ -106,7 +106,7 @@ class AgentSettings(BaseModel):
 
     @model_validator(mode="after")
     def _identity(self) -> AgentSettings:
-        expected = f"{AGENT_IDENTITY_PREFIX}{self.interview_id}"
+        expected = agent_identity_for(self.interview_id)
         if not self.agent_identity:
             object.__setattr__(self, "agent_identity", expected)
         elif self.agent_identity != expected:

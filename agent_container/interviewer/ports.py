@@ -17,14 +17,13 @@ from interview_common.models.candidate_question import CandidateQuestion
 from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
 from interview_common.models.turn import Exchange, TurnItem, TurnKind
-from pydantic import BaseModel, ConfigDict, Field
 
-# Topics on the room. The frontend listens on every topic and switches on `type`.
-INTERVIEW_TOPIC = "interview"
-TRANSCRIPTION_TOPIC = "lk.transcription"
-CHAT_TOPIC = "lk.chat"
-# Control messages to the agent (e.g. end-interview from the backend through RoomService.SendData).
-CONTROL_TOPIC = "interview.control"
+# The room's topics, shared with the backend (interview_common.room_protocol), re-exported for the agent.
+from interview_common.room_protocol import CHAT_TOPIC as CHAT_TOPIC
+from interview_common.room_protocol import CONTROL_TOPIC as CONTROL_TOPIC
+from interview_common.room_protocol import INTERVIEW_TOPIC as INTERVIEW_TOPIC
+from interview_common.room_protocol import TRANSCRIPTION_TOPIC as TRANSCRIPTION_TOPIC
+from pydantic import BaseModel, ConfigDict, Field
 
 AgentState = Literal["initializing", "idle", "listening", "thinking", "speaking"]
 

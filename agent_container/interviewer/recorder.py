@@ -30,13 +30,13 @@ from interview_common.models.job_profile import JobProfile
 from interview_common.models.turn import TurnItem
 from interview_common.observability import logger
 from interview_common.participants import PHASE_JOINED, ParticipantChange, ParticipantStore, order_key
+from interview_common.room_protocol import AGENT_DISPLAY_NAME
 from interview_common.store import InterviewStore
 
 from interviewer.clock import Clock
 from interviewer.ports import Progress, RecordedState
 
 T = TypeVar("T")
-AGENT_DISPLAY_NAME = "AI Interviewer"
 # Sorts before every real webhook's order key: the agent's own item is written only when no webhook has
 # been applied yet, and any webhook about the agent (joined, left) overrides it.
 SELF_REPORTED_ORDER = order_key(0, PHASE_JOINED, 0, "agent-self-report")

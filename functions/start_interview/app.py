@@ -13,9 +13,10 @@ from interview_common.aws_clients import client
 from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response
 from interview_common.job_profiles import JobProfileRepository
-from interview_common.logic.start_interview import AGENT_DISPLAY_NAME, start_interview
+from interview_common.logic.start_interview import start_interview
 from interview_common.models.api import StartInterviewRequest, StartInterviewResponse
 from interview_common.observability import logger, metrics, tracer
+from interview_common.room_protocol import AGENT_DISPLAY_NAME
 from interview_common.settings import get_settings
 
 app = build_resolver(body_caps={"/agent/join": LARGE_BODY_BYTES})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from interview_common.room_protocol import AGENT_DISPLAY_NAME
 from livekit.protocol import models
 from livekit.protocol.webhook import WebhookEvent
 
@@ -105,7 +106,7 @@ def interview_timeline(
         return start + offset
 
     agent = participant_info(
-        agent_identity, name="AI Interviewer", joined_at=at(0.8), agent=True, sid="PA_agent"
+        agent_identity, name=AGENT_DISPLAY_NAME, joined_at=at(0.8), agent=True, sid="PA_agent"
     )
     first = participant_info(candidate_identity, name=candidate_name, joined_at=at(2.1), sid="PA_first")
     second = participant_info(candidate_identity, name=candidate_name, joined_at=at(40.6), sid="PA_second")
@@ -144,7 +145,7 @@ def interview_timeline(
             "participant_left",
             room=room,
             participant=participant_info(
-                agent_identity, name="AI Interviewer", joined_at=at(0.8), agent=True, connected=False
+                agent_identity, name=AGENT_DISPLAY_NAME, joined_at=at(0.8), agent=True, connected=False
             ),
             created_at=at(160.0),
         ),

@@ -27,18 +27,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import json
-from datetime import timedelta
 from typing import Any
 
-from interview_common import livekit_rooms
+from interview_common import room_protocol
 from interview_common.credentials import LiveKitKeyPair
 from interview_common.observability import logger
+from interview_common.room_protocol import AGENT_STATE_ATTRIBUTE, EndInterviewControl
+from interview_common.room_protocol import AGENT_TOKEN_TTL as AGENT_TOKEN_TTL  # re-exported
 from livekit import rtc
 
 from interviewer.clock import Clock, RealClock
 from interviewer.config import AgentSettings
-from interviewer.messages import EndInterviewControl
 from interviewer.ports import (
     CONTROL_TOPIC,
     INTERVIEW_TOPIC,
@@ -53,9 +52,6 @@ from interviewer.transports.data_packets import MessageTooLarge, packets
 from interviewer.transports.livekit_voice import VoicePipeline
 from interviewer.transports.presence import CandidatePresence
 
-AGENT_STATE_ATTRIBUTE = "lk.agent.state"
-AGENT_NAME = "AI Interviewer"
-AGENT_TOKEN_TTL = timedelta(minutes=10)  # only for joining; LiveKit refreshes a connected participant's token
 CONNECT_TIMEOUT = 20.0
 # lk.agent.state writes can block for seconds while the room reconnects; none may take longer than this.
 ATTRIBUTE_WRITE_TIMEOUT = 5.0
@@ -70,15 +66,7 @@ def agent_token(settings: AgentSettings) -> str:
     keys = LiveKitKeyPair(
         settings.livekit_api_key.get_secret_value(), settings.livekit_api_secret.get_secret_value()
     )
-    return livekit_rooms.participant_token(
-        keys,
-        room_name=settings.room_name,
-        identity=settings.agent_identity,
-        name=AGENT_NAME,
-        metadata=json.dumps({"interviewId": settings.interview_id, "role": "interviewer"}),
-        ttl=AGENT_TOKEN_TTL,
-        is_agent=True,
-    )
+    return room_protocol.agent_token(keys, room_name=settings.room_name, identity=settings.agent_identity)
 
 
 class LiveKitTransport:

@@ -18,11 +18,13 @@ import inspect
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any, Protocol
 
 import aiohttp
+from interview_common import room_protocol
+from interview_common.credentials import LiveKitKeyPair
 from interview_common.observability import logger
+from interview_common.room_protocol import AGENT_STATE_ATTRIBUTE
 from pydantic import SecretStr, ValidationError
 
 from interviewer.clock import Clock, RealClock
@@ -55,8 +57,6 @@ from interviewer.transports.sim_protocol import (
     server_frame,
 )
 
-AGENT_STATE_ATTRIBUTE = "lk.agent.state"
-AGENT_TOKEN_TTL = timedelta(hours=3)
 CONNECT_TIMEOUT_SECONDS = 10.0
 DUPLICATE_IDENTITY = "duplicate_identity"  # the room_closed reason when a newer connection took the identity
 
@@ -220,25 +220,13 @@ def _reveal(value: SecretStr | str | None, name: str) -> str:
     return text
 
 
-def agent_token(settings: SimRoomSettings, name: str = "AI Interviewer") -> str:
-    """The agent's own short-lived token for its one room, with the agent kind (as LiveKit dispatch gives)."""
-    from livekit import api
-
-    grants = api.VideoGrants(
-        room_join=True,
-        room=settings.room_name,
-        can_publish=True,
-        can_subscribe=True,
-        can_publish_data=True,
-        can_update_own_metadata=True,
-        agent=True,
-    )
-    token = api.AccessToken(
+def agent_token(settings: SimRoomSettings) -> str:
+    """The agent's own token, as the LiveKit transport mints it (interview_common.room_protocol)."""
+    keys = LiveKitKeyPair(
         _reveal(settings.livekit_api_key, "LIVEKIT_API_KEY"),
         _reveal(settings.livekit_api_secret, "LIVEKIT_API_SECRET"),
     )
-    token = token.with_identity(settings.agent_identity).with_name(name).with_kind("agent")
-    return token.with_grants(grants).with_ttl(AGENT_TOKEN_TTL).to_jwt()
+    return room_protocol.agent_token(keys, room_name=settings.room_name, identity=settings.agent_identity)
 
 
 def chat_text(payload: Any) -> tuple[str, float | None] | None:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from interview_common.room_protocol import AGENT_STATE_ATTRIBUTE
+
 from interviewer.clock import Clock
 from interviewer.ports import (
     INTERVIEW_TOPIC,
@@ -24,8 +26,6 @@ from interviewer.ports import (
     Utterance,
 )
 from interviewer.simulated_candidate import Answer, CandidateAction, Leave, SimulatedCandidate
-
-AGENT_STATE_ATTRIBUTE = "lk.agent.state"
 
 
 @dataclass(frozen=True)

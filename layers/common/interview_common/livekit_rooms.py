@@ -16,7 +16,6 @@ from interview_common.credentials import LiveKitKeyPair
 from interview_common.errors import ServiceUnavailable
 
 LIVEKIT_TIMEOUT_SECONDS = 5.0
-AGENT_TOKEN_TTL = timedelta(hours=3)
 
 
 def http_url(livekit_url: str) -> str:

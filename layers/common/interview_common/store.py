@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from interview_common.aws_clients import client
 from interview_common.clock import now_iso
 from interview_common.errors import TransitionRejected
-from interview_common.lifecycle import TERMINAL_STATES, InterviewState, predecessors
+from interview_common.lifecycle import ACTIVE_STATES, TERMINAL_STATES, InterviewState, predecessors
 from interview_common.models.items import (
     META_SK,
     PARTICIPANT_PREFIX,
@@ -140,7 +140,7 @@ class InterviewStore:
 
     def latest_active_for_candidate(self, candidate_id: str) -> InterviewItem | None:
         """The candidate's newest interview that has not ended (GSI1, newest first, paged until found)."""
-        active = sorted(state.value for state in set(InterviewState) - TERMINAL_STATES)
+        active = sorted(state.value for state in ACTIVE_STATES)
         values: dict[str, Any] = {":pk": {"S": candidate_gsi_pk(candidate_id)}}
         values.update({f":s{index}": {"S": state} for index, state in enumerate(active)})
         request: dict[str, Any] = {
@@ -186,7 +186,7 @@ class InterviewStore:
 
     def update_fields(self, room_name: str, interview_id: str, **fields: Any) -> InterviewItem:
         """Set fields of a still-active interview (never of a finished one)."""
-        allowed = sorted(state.value for state in set(InterviewState) - TERMINAL_STATES)
+        allowed = sorted(state.value for state in ACTIVE_STATES)
         return self._update(room_name, interview_id, {"updated_at": now_iso(), **fields}, allowed)
 
     def _update(

@@ -23,7 +23,7 @@ candidate's latest interview when none is active.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from interview_common import heartbeat, livekit_rooms
 from interview_common.aws_clients import is_retriable
@@ -36,10 +36,10 @@ from interview_common.logic.room_status import end_reason
 from interview_common.models.api import EndInterviewRequest, EndInterviewResponse
 from interview_common.models.items import InterviewItem
 from interview_common.observability import logger, metrics
+from interview_common.room_protocol import CONTROL_TOPIC, EndInterviewControl
 from interview_common.settings import Settings
 from interview_common.store import InterviewStore
 
-CONTROL_TOPIC = "interview.control"  # interviewer.ports.CONTROL_TOPIC (the Lambda never imports the agent)
 STARTING_STATES = frozenset({InterviewState.REQUESTED, InterviewState.LAUNCHING})
 
 
@@ -120,9 +120,7 @@ def _tell_agent(
     requested_at: str,
     reason: str | None,
 ) -> bool:
-    payload: dict[str, Any] = {"type": "end_interview", "requestedAt": requested_at}
-    if reason:
-        payload["reason"] = reason
+    payload = EndInterviewControl(requestedAt=requested_at, reason=reason or None).payload()
     try:
         livekit_rooms.send_data(
             settings.livekit_url,

@@ -24,7 +24,6 @@ from interview_common.observability import logger, metrics
 from interview_common.settings import Settings
 from interview_common.store import InterviewStore
 
-AGENT_DISPLAY_NAME = "AI Interviewer"
 ABANDONED_START_REASON = "the start did not complete (its records could not be written); started again"
 
 

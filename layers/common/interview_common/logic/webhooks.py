@@ -36,7 +36,7 @@ from interview_common.credentials import LiveKitKeyPair
 from interview_common.errors import BadRequest, ServiceUnavailable, Unauthorized
 from interview_common.launcher import AgentLauncher
 from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, can_move
-from interview_common.models.identifiers import AGENT_IDENTITY_PREFIX, ROOM_NAME_PATTERN
+from interview_common.models.identifiers import AGENT_IDENTITY_MARKER, ROOM_NAME_PATTERN
 from interview_common.models.items import InterviewItem, ParticipantKind
 from interview_common.models.webhook import (
     PARTICIPANT_CONNECTION_ABORTED,
@@ -69,7 +69,7 @@ from interview_common.participants import (
 )
 from interview_common.store import InterviewStore
 
-AGENT_MARKER = AGENT_IDENTITY_PREFIX.rstrip("-")  # "interview-agent"
+AGENT_MARKER = AGENT_IDENTITY_MARKER  # "interview-agent"
 ROOM_CLOSED_REASON = "the room closed before the interview completed"
 _ROOM_NAME = re.compile(ROOM_NAME_PATTERN)
 
