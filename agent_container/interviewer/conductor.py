@@ -35,13 +35,7 @@ from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
 from interview_common.models.turn import Exchange, ExchangeKind, TurnItem
 from interview_common.observability import logger
-from pydantic import BaseModel, ConfigDict
-
-from interviewer.background import BackgroundTasks
-from interviewer.clock import Clock
-from interviewer.config import AgentSettings
-from interviewer.endings import ending_for
-from interviewer.messages import (
+from interview_common.room_protocol import (
     AgentListeningMessage,
     FeedbackMessage,
     InterviewCompletedMessage,
@@ -52,6 +46,12 @@ from interviewer.messages import (
     progress_percent,
     question_responses,
 )
+from pydantic import BaseModel, ConfigDict
+
+from interviewer.background import BackgroundTasks
+from interviewer.clock import Clock
+from interviewer.config import AgentSettings
+from interviewer.endings import ending_for
 from interviewer.phrases import Phrases
 from interviewer.ports import (
     Brain,

@@ -12,9 +12,9 @@ from typing import Any
 
 from interview_common.lifecycle import InterviewState
 from interview_common.observability import logger
+from interview_common.room_protocol import StatusMessage, TranscriptMessage
 
 from interviewer.clock import Clock
-from interviewer.messages import StatusMessage, TranscriptMessage
 from interviewer.phrases import Phrases
 from interviewer.ports import AgentState, InterviewRecorder, Phase, Progress, SpeechFailed, Transport
 
