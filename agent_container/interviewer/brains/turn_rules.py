@@ -119,6 +119,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:can|could|may) i (?:please )?(?:not answer|leave out|skip answering) (?:this|that|it)\b",
         r"\bnot (?:going|gonna) to answer (?:that|this)\b",
         r"\b(?:come|get) back to (?:it|this|that|this one|that one) later\b",
+        # The reply to "shall we come back to it at the end?": "Later, please." (the conductor sets it aside).
+        r"^(?:yes,? |ok,? |okay,? )?(?:maybe )?(?:later|at the end)"
+        r"(?:,? (?:please|thanks|thank you))?\s*[.!]*$",
         r"\bmove on to the next (?:question|one)\b",
     ),
     "repeat_request": (
@@ -175,6 +178,9 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         rf"\b{_MODAL} {_YOU} {_PLEASE}(?:give|show) (?:me )?an example of what you (?:mean|want"
         rf"|are looking for)\b",
         r"\bin what (?:sense|way|context)\b",
+        # The reply to the offer to rephrase: "Yes, please rephrase."
+        r"^(?:yes|yeah|yep|ok|okay|sure)?,? ?(?:please )?(?:rephrase|reword)(?: it| that| the question)?(?:,?"
+        r" please)?\s*[.!]*$",
         r"\b(?:are|were) you asking (?:about|whether|if|for|me)\b",
         r"\b(?:is|are|was) (?:it|this|that) (?:about|only|just|supposed|meant|related|limited"
         r"|referring|asking)\b.*\?",
@@ -250,12 +256,14 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:wait|hmm+),? (?:let me|i)\b",
     ),
     "non_answer": (
-        r"\bi (?:really |honestly |just |genuinely )?(?:don'?t|do not|dont|dunno|do no) (?:really "
+        r"\bi (?:really |honestly |just |genuinely |still |truly )?(?:don'?t|do not|dont|dunno|do no)"
+        r" (?:really "
         r"|honestly |actually )?(?:know|have (?:an? )?(?:answer|example|idea|clue|story"
         r"|experience)|remember|recall)\b",
         r"\bdunno\b",
         r"\bno (?:idea|clue|answer|example|comment)\b",
-        r"\bi (?:can'?t|cannot|can not|couldn'?t|could not) (?:really )?(?:think of|remember"
+        r"\bi (?:really |honestly |just |genuinely |still |truly )?(?:can'?t|cannot|can not|couldn'?t|could"
+        r" not) (?:really )?(?:think of|remember"
         r"|recall|come up with|say|answer)\b",
         r"\bnothing (?:really )?(?:comes|came|springs|sprang) to mind\b",
         r"\bi(?:'ve| have)? (?:never|not ever|not really) (?:had|been|done|faced|experienced|made"
@@ -264,9 +272,10 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"|made|encountered|dealt)\b",
         r"\b(?:i'm|i am) not (?:really )?sure\b",
         r"^not (?:really )?sure\b",
-        r"\bi (?:really |honestly |just |genuinely |simply )?(?:have|got|'ve got) (?:nothing|no"
+        r"\bi (?:really |honestly |just |genuinely |simply |still )?(?:have|got|'ve got) (?:nothing|no"
         r" (?:idea|answer|example|experience))\b",
-        r"\bi (?:don'?t|do not) (?:really |actually |honestly )?have (?:one|any|anything|an example|a good"
+        r"\bi (?:still )?(?:don'?t|do not) (?:really |actually |honestly )?have (?:one|any|anything|an"
+        r" example|a good"
         r" example|experience|a story|much)\b",
         r"\b(?:i'm|i am|i'm just) (?:drawing|going) (?:a )?blank\b",
         r"\b(?:my )?mind (?:is|went|has gone) blank\b",

@@ -310,3 +310,29 @@ async def test_an_interview_held_in_spanish_reads_spanish_requests() -> None:
     profile = DEFAULT_PROFILE.model_copy(update={"language": "es"})
     reading = await read("Perdone, ¿puede repetir la pregunta?", profile=profile)
     assert (reading.kind, reading.language) == ("repeat_request", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Said after the reassurance ("I can rephrase it, or we can come back to it at the end")
+        ("Yes, please rephrase.", "clarification"),
+        ("Later, please.", "skip_request"),
+        # Still nothing, with a word between "I" and the verb
+        ("I really can't think of one.", "non_answer"),
+        ("I'm sorry, I still don't have an example.", "non_answer"),
+        ("Sorry, I still have nothing.", "non_answer"),
+    ],
+)
+async def test_replies_to_the_reassurance_are_read_as_what_they_ask(text: str, kind: str) -> None:
+    # Given the candidate was reassured after a non-answer, When they reply, Then the reply is read as asked
+    assert (await read(text)).kind == kind
+
+
+async def test_an_answer_that_opens_with_still_or_later_stays_an_answer() -> None:
+    # Given answers that start like the replies above, When read, Then they are answers
+    assert (await read("Later we moved the team to the new process and I ran the rollout.")).kind == "answer"
+    still = (
+        "I still can't recall the tool's name, but I rewrote the deploy script: deploys take ten minutes now."
+    )
+    assert (await read(still)).kind == "answer"
