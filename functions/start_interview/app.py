@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import snapstart, wiring
+from interview_common.agent_pool import with_warm_pool
 from interview_common.aws_clients import client
 from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response
@@ -34,7 +35,8 @@ def handle_start_interview(request: StartInterviewRequest) -> Response[StartInte
         request,
         settings=settings,
         store=wiring.store(),
-        launcher=wiring.launcher(),
+        # AGENT_POOL_SIZE > 0: an idle warm-pool task first, this launcher when none takes it.
+        launcher=with_warm_pool(wiring.launcher(), settings, client("dynamodb")),
         keys=livekit_key_pair(settings),
         profiles=JobProfileRepository(settings.table_name, client("dynamodb")),
     )

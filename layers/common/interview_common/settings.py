@@ -75,6 +75,10 @@ class Settings(BaseModel):
     ecs_subnets: list[str] = Field(default_factory=list, alias="ECS_SUBNETS")
     ecs_security_groups: list[str] = Field(default_factory=list, alias="ECS_SECURITY_GROUPS")
     ecs_assign_public_ip: bool = Field(default=True, alias="ECS_ASSIGN_PUBLIC_IP")
+    # The warm pool (interview_common.agent_pool): 0 = off, every interview gets its own RunTask.
+    agent_pool_size: int = Field(default=0, alias="AGENT_POOL_SIZE", ge=0, le=100)
+    # How long start-interview waits for a claimed pool task to take the interview before a RunTask.
+    agent_pool_accept_seconds: float = Field(default=5.0, alias="AGENT_POOL_ACCEPT_SECONDS", gt=0, le=20)
     launch_max_attempts: int = Field(default=3, alias="LAUNCH_MAX_ATTEMPTS", ge=1, le=6)
     launch_backoff_seconds: float = Field(default=0.5, alias="LAUNCH_BACKOFF_SECONDS", ge=0)
 
