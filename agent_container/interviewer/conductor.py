@@ -35,7 +35,7 @@ from interview_common.models.interview_context import InterviewContext
 from interview_common.models.job_profile import JobProfile, Question
 from interview_common.models.turn import Exchange, ExchangeKind, TurnItem
 from interview_common.observability import logger
-from interview_common.room_protocol import (
+from interview_common.room_protocol.messages import (
     AgentListeningMessage,
     FeedbackMessage,
     InterviewCompletedMessage,

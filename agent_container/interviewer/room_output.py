@@ -12,7 +12,7 @@ from typing import Any
 
 from interview_common.lifecycle import InterviewState
 from interview_common.observability import logger
-from interview_common.room_protocol import StatusMessage, TranscriptMessage
+from interview_common.room_protocol.messages import StatusMessage, TranscriptMessage
 
 from interviewer.clock import Clock
 from interviewer.phrases import Phrases
