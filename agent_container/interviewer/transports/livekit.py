@@ -133,13 +133,7 @@ class LiveKitTransport:
             self._consider(participant)
 
     async def wait_for_candidate(self, timeout: float) -> bool:  # noqa: ASYNC109 - the port's contract
-        if self._presence.present.is_set():
-            return True
-        try:
-            await self._clock.wait_for(self._presence.present.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+        return await self._presence.wait(timeout)
 
     async def say(self, text: str) -> None:
         if self._avatar:

@@ -30,6 +30,16 @@ class CandidatePresence:
         self._pending_leave: asyncio.Task[None] | None = None
         self.reconnects = 0
 
+    async def wait(self, timeout: float) -> bool:  # noqa: ASYNC109 - the Transport port's contract
+        """Whether the candidate is in the room within `timeout` seconds (on the injected clock)."""
+        if self.present.is_set():
+            return True
+        try:
+            await self._clock.wait_for(self.present.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
     def arrived(self, identity: str) -> None:
         if self._pending_leave is not None and not self._pending_leave.done():
             self._pending_leave.cancel()

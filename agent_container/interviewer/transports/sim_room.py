@@ -269,13 +269,7 @@ class SimRoomTransport:
                 self._presence.present.set()
 
     async def wait_for_candidate(self, timeout: float) -> bool:  # noqa: ASYNC109 - the Transport port
-        if self._presence.present.is_set():
-            return True
-        try:
-            await self._clock.wait_for(self._presence.present.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+        return await self._presence.wait(timeout)
 
     async def say(self, text: str) -> None:
         segment = "SG_" + uuid.uuid4().hex[:12]
