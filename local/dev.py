@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     try:
         livekit = ExternalLiveKit.from_env()
+        pool_size = _pool_size(os.environ.get("AGENT_POOL_SIZE", ""))
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         livekit=livekit,
         backend_api_key=os.environ.get("BACKEND_API_KEY") or DEV_BACKEND_API_KEY,
+        agent_pool_size=pool_size,
     )
     try:
         outcomes = serve_until_signal(LocalStack(options), on_ready=_ready)
@@ -72,6 +74,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"interview {outcome.describe()}", flush=True)
     print("stopped.", flush=True)
     return 0
+
+
+def _pool_size(value: str) -> int:
+    """AGENT_POOL_SIZE for `make dev`: warm agents kept waiting (0 or unset: off)."""
+    try:
+        size = int(value or 0)
+    except ValueError:
+        raise ValueError(f"AGENT_POOL_SIZE must be a whole number (got {value!r})") from None
+    if not 0 <= size <= 20:
+        raise ValueError("AGENT_POOL_SIZE must be between 0 and 20 locally")
+    return size
 
 
 if __name__ == "__main__":

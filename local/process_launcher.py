@@ -8,6 +8,10 @@ point (`python -m interviewer`) with the environment the task definition would g
   (the agent ends its interview and says why) and SIGKILL after a grace period; if the stack dies, the
   guard notices and stops the agent, so no agent outlives the stack.
 - Exit: `on_exit` gets an AgentExit (like ECS's "task stopped" event) when the process ends.
+- Warm pool (`pool_size` > 0, AGENT_POOL_SIZE for `make dev`): like the ECS service, `start_pool()` keeps
+  that many agents started with no interview (AGENT_POOL=on: interviewer.pool_wait), each waiting for an
+  assignment; one that exits is replaced. A pool agent that took an interview (`assigned`, called by
+  interview_common.agent_pool.PooledLauncher) reports its exit for that interview; an idle one none.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ TASK_DEFINITION = "AgentTaskDefinition"
 # What a process needs from the host to start at all; nothing else of the stack's environment leaks in.
 HOST_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "SYSTEMROOT", "VIRTUAL_ENV")
 DEFAULT_GRACE_SECONDS = 8.0
+POOL_RESTART_BACKOFF_SECONDS = 2.0
 
 
 def task_definition_environment(refs: dict[str, str], secrets: Mapping[str, str]) -> dict[str, str]:
@@ -74,11 +79,12 @@ class AgentExit:
 @dataclass
 class _Agent:
     task_ref: str
-    request: LaunchRequest
+    request: LaunchRequest | None  # None: a pool agent with no interview yet
     process: subprocess.Popen[bytes]
     started_at: float
     stop_reason: str | None = None
     exited: threading.Event = field(default_factory=threading.Event)
+    pooled: bool = False  # started by start_pool (its replacement is started when it exits)
 
 
 LogSink = Callable[[str, str], None]  # (room name, line)
@@ -100,6 +106,7 @@ class ProcessLauncher:
         grace_seconds: float = DEFAULT_GRACE_SECONDS,
         log_sink: LogSink = print_log,
         on_exit: Callable[[AgentExit], None] | None = None,
+        pool_size: int = 0,
     ) -> None:
         self._environment = dict(environment)
         self._command = command
@@ -111,6 +118,8 @@ class ProcessLauncher:
         self._agents: dict[str, _Agent] = {}
         self._by_interview: dict[str, str] = {}
         self.exits: list[AgentExit] = []
+        self._pool_size = pool_size
+        self._pool_open = False
 
     # -- the port -----------------------------------------------------------------------------------
 
@@ -119,8 +128,15 @@ class ProcessLauncher:
             existing = self._by_interview.get(request.interview_id)
             if existing is not None:  # like RunTask's clientToken: one agent per interview
                 return LaunchResult(task_ref=existing)
+        return LaunchResult(task_ref=self._spawn(request))
+
+    def _spawn(self, request: LaunchRequest | None) -> str:
+        """Start one agent process: for `request`, or (None) a pool agent that waits for one."""
+        with self._lock:
             task_ref = f"arn:aws:ecs:us-east-1:000000000000:task/local/{uuid.uuid4().hex}"
             environment = self._child_environment(request)
+            if request is None:
+                environment.update({"AGENT_POOL": "on", "AGENT_POOL_TASK_REF": task_ref})
             command = [
                 sys.executable,
                 "-I",
@@ -142,13 +158,44 @@ class ProcessLauncher:
                 )
             except OSError as error:
                 raise LaunchFailed(f"the agent process could not be started: {error.strerror}") from error
-            agent = _Agent(task_ref=task_ref, request=request, process=process, started_at=time.time())
+            agent = _Agent(
+                task_ref=task_ref,
+                request=request,
+                process=process,
+                started_at=time.time(),
+                pooled=request is None,
+            )
             self._agents[task_ref] = agent
-            self._by_interview[request.interview_id] = task_ref
-        threading.Thread(
-            target=self._follow, args=(agent,), name=f"agent-{request.room_name}", daemon=True
-        ).start()
-        return LaunchResult(task_ref=task_ref)
+            if request is not None:
+                self._by_interview[request.interview_id] = task_ref
+        name = f"agent-{request.room_name}" if request is not None else f"pool-agent-{task_ref[-8:]}"
+        threading.Thread(target=self._follow, args=(agent,), name=name, daemon=True).start()
+        return task_ref
+
+    # -- the warm pool (the ECS service's part) -----------------------------------------------------
+
+    def start_pool(self) -> list[str]:
+        """Start `pool_size` waiting agents; from now on each one that exits is replaced."""
+        self._pool_open = True
+        return [self._spawn(None) for _ in range(self._pool_size)]
+
+    def assigned(self, task_ref: str, request: LaunchRequest) -> None:
+        """A pool agent took this interview: it is that interview's agent from now on."""
+        with self._lock:
+            agent = self._agents.get(task_ref)
+            if agent is None or agent.request is not None:
+                return
+            agent.request = request
+            self._by_interview.setdefault(request.interview_id, task_ref)
+
+    def pool_agents(self) -> list[str]:
+        """Running pool agents that have no interview yet."""
+        with self._lock:
+            return [
+                ref
+                for ref, agent in self._agents.items()
+                if agent.request is None and agent.process.poll() is None
+            ]
 
     def stop(self, task_ref: str, reason: str) -> None:
         with self._lock:
@@ -175,7 +222,7 @@ class ProcessLauncher:
 
     def requests(self) -> list[LaunchRequest]:
         with self._lock:
-            return [agent.request for agent in self._agents.values()]
+            return [agent.request for agent in self._agents.values() if agent.request is not None]
 
     def kill(self, task_ref: str) -> None:
         """SIGKILL the agent's whole process group at once (a second Ctrl-C)."""
@@ -188,6 +235,7 @@ class ProcessLauncher:
 
     def stop_all(self, reason: str, timeout: float | None = None) -> None:
         """Stop every agent and wait for them (SIGKILL to the group after the grace period)."""
+        self._pool_open = False  # nothing replaces the pool agents stopped now
         refs = self.running()
         for ref in refs:
             self.stop(ref, reason)
@@ -199,10 +247,11 @@ class ProcessLauncher:
 
     # -- internals ----------------------------------------------------------------------------------
 
-    def _child_environment(self, request: LaunchRequest) -> dict[str, str]:
+    def _child_environment(self, request: LaunchRequest | None) -> dict[str, str]:
         environment = {name: os.environ[name] for name in HOST_VARIABLES if name in os.environ}
         environment.update(self._environment)
-        environment.update(request.environment())
+        if request is not None:
+            environment.update(request.environment())
         environment["PYTHONPATH"] = os.pathsep.join(
             [str(REPO_ROOT / "agent_container"), str(REPO_ROOT / "layers" / "common")]
         )
@@ -211,12 +260,21 @@ class ProcessLauncher:
 
     def _follow(self, agent: _Agent) -> None:
         assert agent.process.stdout is not None
-        room = agent.request.room_name
         for raw in agent.process.stdout:
+            room = agent.request.room_name if agent.request is not None else "pool"
             self._log_sink(room, raw.decode(errors="replace").rstrip())
         code = agent.process.wait()
         if agent.process.stdin is not None:
             agent.process.stdin.close()
+        if agent.pooled and self._pool_open:  # the ECS service starts a replacement
+            if time.time() - agent.started_at < POOL_RESTART_BACKOFF_SECONDS:
+                time.sleep(POOL_RESTART_BACKOFF_SECONDS)  # one that cannot start is not restarted in a spin
+            if self._pool_open:
+                self._spawn(None)
+        if agent.request is None:  # a pool agent that served nothing: no interview to report
+            agent.exited.set()
+            return
+        room = agent.request.room_name
         stopped = AgentExit(
             task_ref=agent.task_ref,
             request=agent.request,

@@ -108,6 +108,8 @@ class StackOptions:
     # Functions served by worker processes that scale with load, as Lambda does (function dir -> most
     # execution environments; local/execution_environments.py); the others run in this process.
     function_environments: dict[str, int] = field(default_factory=lambda: dict(SCALED_FUNCTIONS))
+    # Warm pool agents kept started and idle (AgentPoolSize; interview_common.agent_pool); 0 = off.
+    agent_pool_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -281,10 +283,12 @@ class LocalStack:
             grace_seconds=options.agent_grace_seconds,
             log_sink=options.agent_log_sink,
             on_exit=self._on_agent_exit,
+            pool_size=options.agent_pool_size,
         )
         from interview_common import wiring
 
         wiring.use_launcher(self.launcher)
+        self.launcher.start_pool()  # AGENT_POOL_SIZE > 0: the pool's agents, as the ECS service starts them
 
     def _configure_lambdas(self, keys: ExternalLiveKit) -> None:
         """The environment the functions get from the template, with local values, in this process."""
@@ -311,6 +315,7 @@ class LocalStack:
                 "ECS_CLUSTER": LOCAL_CLUSTER_ARN,
                 "ECS_TASK_DEFINITION": LOCAL_TASK_DEFINITION_ARN,
                 "ECS_CONTAINER_NAME": AGENT_CONTAINER_NAME,
+                "AGENT_POOL_SIZE": str(options.agent_pool_size),
             }
         )
         if options.lambda_log_level:

@@ -7,6 +7,7 @@ the three ports, runs the conductor and exits with its code: 0 when the intervie
     python -m interviewer                        # everything from the environment
     python -m interviewer --transport text --persona weak      # a scripted candidate, no room
     python -m interviewer --dry-run              # build everything up to joining the room, then exit
+    python -m interviewer --pool                 # warm pool: wait for one assignment (interviewer.pool_wait)
 
 SIGTERM (ECS stopping the task) or Ctrl-C: the agent says goodbye, writes what it has, and the state
 says what happened.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 import time
@@ -25,6 +27,7 @@ from interview_common.models.interview_context import InterviewContext
 from interview_common.observability import logger
 from pydantic import ValidationError
 
+from interviewer import pool_wait
 from interviewer.clock import Clock, RealClock
 from interviewer.config import AgentSettings
 from interviewer.ports import ContextLoader, InterviewRecorder, Transport
@@ -42,6 +45,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--dry-run", action="store_true", help="build everything up to joining the room, then exit"
     )
+    parser.add_argument(
+        "--pool",
+        action="store_true",
+        help="warm pool: wait idle, serve the one interview assigned (also AGENT_POOL=on, no INTERVIEW_ID)",
+    )
     return parser.parse_args(argv)
 
 
@@ -49,8 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
     overrides = {"AGENT_TRANSPORT": args.transport, "AGENT_PERSONA": args.persona, "AGENT_BRAIN": args.brain}
+    environ: dict[str, str] = dict(os.environ)
+    pooled = pool_wait.is_pool_mode(environ, args.pool) and not args.dry_run
+    if pooled:
+        assigned = _wait_in_pool(environ)
+        if assigned is None:
+            return 0  # stopped or revoked while idle: nothing was served
+        environ, started = assigned, time.perf_counter()
     try:
-        settings = AgentSettings.from_env(**{key: value for key, value in overrides.items() if value})
+        settings = AgentSettings.from_env(
+            environ, **{key: value for key, value in overrides.items() if value}
+        )
     except ValidationError as error:
         # Field names and what is wrong, never the values (some are secrets).
         problems = "; ".join(
@@ -58,7 +75,47 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"interviewer: configuration error: {problems}", file=sys.stderr)
         return CONFIG_ERROR
-    return asyncio.run(run(settings, dry_run=args.dry_run, started=started))
+    code = asyncio.run(run(settings, dry_run=args.dry_run, started=started))
+    if pooled:
+        _leave_pool(environ)
+    return code
+
+
+def _pool(environ: dict[str, str]) -> pool_wait.AgentPool:
+    from interview_common.aws_clients import client
+
+    return pool_wait.AgentPool(environ.get("TABLE_NAME", ""), client("dynamodb"))
+
+
+def _wait_in_pool(environ: dict[str, str]) -> dict[str, str] | None:
+    """Warm up, then wait for one interview; its environment (as RunTask's would be), or None."""
+    stopping = {"now": False}
+
+    def stop(signum: int, frame: object) -> None:
+        stopping["now"] = True
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        pool_wait.warm_up(environ)
+        request = pool_wait.wait_for_assignment(
+            _pool(environ),
+            pool_wait.this_task_ref(environ),
+            heartbeat_interval=pool_wait.heartbeat_from(environ),
+            poll_seconds=pool_wait.poll_seconds_from(environ),
+            stop_requested=lambda: stopping["now"],
+        )
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return pool_wait.environment_with(environ, request) if request is not None else None
+
+
+def _leave_pool(environ: dict[str, str]) -> None:
+    """The interview is over: the item is kept as done (never claimed again); the service starts another."""
+    try:
+        _pool(environ).finish(pool_wait.task_id_of(pool_wait.this_task_ref(environ)))
+    except Exception as error:  # its TTL removes it; the state is already `serving`, never claimable
+        logger.warning("could not close the pool item", extra={"reason": type(error).__name__})
 
 
 async def run(settings: AgentSettings, *, dry_run: bool = False, started: float | None = None) -> int:

@@ -56,7 +56,24 @@ def accept_when_assigned(pool: AgentPool, task_id: str, stop: threading.Event) -
 
 
 @pytest.fixture
-def pool(aws: None) -> AgentPool:
+def atomic_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies each item write, condition included, atomically; moto checks and writes in two
+    steps without a lock, so threads can both pass one condition. Serialize moto's item operations."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("update_item", "put_item", "delete_item", "get_item", "query"):
+        original = getattr(DynamoDBBackend, name)
+
+        def serialized(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(*args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, serialized)
+
+
+@pytest.fixture
+def pool(aws: None, atomic_items: None) -> AgentPool:
     return AgentPool(TABLE_NAME, boto3.client("dynamodb"))
 
 
@@ -64,8 +81,15 @@ def test_one_idle_task_is_claimed_by_exactly_one_of_many_concurrent_starts(pool:
     # Given one idle task with a fresh heartbeat
     pool.register(POOL_TASK)
     # When 16 starts claim at the same time
+    barrier = threading.Barrier(16)
+
+    def claim(number: int) -> Any:
+        own = AgentPool(TABLE_NAME, boto3.client("dynamodb"))  # each start is its own Lambda container
+        barrier.wait()
+        return own.claim(request_for(number), stale_after=30)
+
     with ThreadPoolExecutor(max_workers=16) as executor:
-        claims = list(executor.map(lambda n: pool.claim(request_for(n), stale_after=30), range(16)))
+        claims = list(executor.map(claim, range(16)))
     # Then exactly one got it, and the item carries that one's interview
     winners = [claim for claim in claims if claim is not None]
     assert len(winners) == 1
@@ -138,7 +162,7 @@ def test_a_claimed_task_that_never_takes_the_interview_is_replaced_and_can_no_lo
     assert stored is not None and stored.state == "revoked"
 
 
-def test_accept_and_revoke_racing_never_both_win(aws: None) -> None:
+def test_accept_and_revoke_racing_never_both_win(aws: None, atomic_items: None) -> None:
     # Given 30 claimed tasks, each raced by its agent's accept and its claimer's revoke at once
     dynamodb = boto3.client("dynamodb")
     pool = AgentPool(TABLE_NAME, dynamodb)

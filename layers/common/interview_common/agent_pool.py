@@ -304,9 +304,9 @@ class PooledLauncher:
         if claimed is None:
             logger.info("no idle pool task; launching a task")
             return self._fallback.launch(request)
-        if isinstance(self._fallback, AssignmentObserver):
-            self._fallback.assigned(claimed.task_ref, request)
         if self._accepted(claimed.task_id, request.interview_id):
+            if isinstance(self._fallback, AssignmentObserver):
+                self._fallback.assigned(claimed.task_ref, request)
             logger.info("interview handed to a pool task", extra={"task": claimed.task_ref})
             return LaunchResult(task_ref=claimed.task_ref)
         logger.warning("pool task did not take the interview in time; launching a task instead")
