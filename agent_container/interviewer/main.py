@@ -107,11 +107,18 @@ def _wait_in_pool(environ: dict[str, str]) -> dict[str, str] | None:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    return pool_wait.environment_with(environ, request) if request is not None else None
+    if request is None:
+        return None
+    assigned = pool_wait.environment_with(environ, request)
+    # Protected while it serves: the longest interview, and the wrap-up after it.
+    max_minutes = int(float(assigned.get("MAX_DURATION") or 45 * 60) // 60) + 15
+    pool_wait.protect_from_scale_in(assigned, max_minutes)
+    return assigned
 
 
 def _leave_pool(environ: dict[str, str]) -> None:
     """The interview is over: the item is kept as done (never claimed again); the service starts another."""
+    pool_wait.protect_from_scale_in(environ, None)
     try:
         _pool(environ).finish(pool_wait.task_id_of(pool_wait.this_task_ref(environ)))
     except Exception as error:  # its TTL removes it; the state is already `serving`, never claimable

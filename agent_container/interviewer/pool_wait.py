@@ -1,10 +1,13 @@
 """Pool mode: a warm agent waits, already started and imported, for the one interview it will serve.
 
-`python -m interviewer --pool` (or AGENT_POOL=on with no INTERVIEW_ID, as the ECS service starts it):
+`python -m interviewer --pool`, or no INTERVIEW_ID with AGENT_POOL=on (the local launcher) or
+AGENT_POOL_SIZE > 0 (the task definition, when the ECS service of AgentPoolSize starts it):
 register this task's POOL#<taskId> item as idle, beat it every HEARTBEAT_INTERVAL, poll it every
 AGENT_POOL_POLL_SECONDS; on an assignment accept it (interview_common.agent_pool) and return the
 interview's LaunchRequest, whose fields then stand where RunTask's environment overrides would. A revoked
 assignment (start-interview gave up waiting and ran a task) or a stop request ends the wait with None.
+While it serves, an ECS task protects itself from the service's scale-in and deployments (task scale-in
+protection, through ECS_AGENT_URI), so only its interview's end stops it.
 """
 
 from __future__ import annotations
@@ -39,10 +42,35 @@ TRANSPORT_IMPORTS = {
 
 
 def is_pool_mode(environ: Mapping[str, str], requested: bool) -> bool:
-    """`--pool`, or the pool's environment: AGENT_POOL=on and no interview of its own (RunTask's)."""
+    """`--pool`, or the pool's environment and no interview of its own (RunTask always gives one)."""
     if requested:
         return True
-    return environ.get("AGENT_POOL", "").lower() == "on" and not environ.get("INTERVIEW_ID")
+    if environ.get("INTERVIEW_ID"):
+        return False
+    size = environ.get("AGENT_POOL_SIZE", "").strip()
+    return environ.get("AGENT_POOL", "").lower() == "on" or (size.isdigit() and int(size) > 0)
+
+
+def protect_from_scale_in(environ: Mapping[str, str], minutes: int | None) -> None:
+    """ECS task scale-in protection on (for `minutes`) or off (None); nothing outside ECS. Best effort:
+    without it a deployment could stop a serving task, which then ends its interview as stopped."""
+    agent_uri = environ.get("ECS_AGENT_URI")
+    if not agent_uri:
+        return
+    body: dict[str, object] = {"ProtectionEnabled": minutes is not None}
+    if minutes is not None:
+        body["ExpiresInMinutes"] = max(1, min(minutes, 2880))
+    request = urllib.request.Request(  # noqa: S310 - the ECS agent's own endpoint
+        f"{agent_uri}/task-protection/v1/state",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="PUT",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3):  # noqa: S310
+            pass
+    except OSError as error:
+        logger.warning("task scale-in protection not changed", extra={"reason": type(error).__name__})
 
 
 def this_task_ref(environ: Mapping[str, str]) -> str:
