@@ -77,6 +77,11 @@ class AgentSettings(BaseModel):
     heartbeat_interval: float = Field(default=DEFAULT_INTERVAL_SECONDS, alias="HEARTBEAT_INTERVAL", gt=0)
     assessment_wait: float = Field(default=90.0, alias="ASSESSMENT_WAIT", gt=0)
 
+    # -- the warm pool (interviewer.pool_wait reads these before an interview is assigned) -----------
+    # > 0 with no INTERVIEW_ID: a pool task that waits for an assignment (the template's AgentPoolSize).
+    pool_size: int = Field(default=0, alias="AGENT_POOL_SIZE", ge=0)
+    pool_poll_seconds: float = Field(default=0.5, alias="AGENT_POOL_POLL_SECONDS", gt=0, le=10)
+
     @field_validator(
         "openai_api_key",
         "livekit_api_key",
