@@ -175,6 +175,23 @@ def models(minutes: float) -> list[Line]:
     ]
 
 
+POOL_POLL_SECONDS = 0.5  # interviewer.pool_wait.DEFAULT_POLL_SECONDS: an idle task reads its item this often
+
+
+def idle_pool_task(settings: dict[str, Any]) -> list[Line]:
+    """One warm-pool task waiting for an hour (AgentPoolSize): billed as a running task, plus its reads."""
+    vcpu, memory_gb = settings["cpu_units"] / 1024, settings["memory_mb"] / 1024
+    reads = 3600 / POOL_POLL_SECONDS  # strongly consistent GetItem of a < 4 KB item: 1 RRU each
+    beats = 3600 / settings["heartbeat_seconds"]  # one < 1 KB conditional UpdateItem: 1 WRU each
+    return [
+        Line("Fargate vCPU", f"{vcpu:g} vCPU x 1 h", vcpu * FARGATE_ARM64_VCPU_HOUR),
+        Line("Fargate memory", f"{memory_gb:g} GB x 1 h", memory_gb * FARGATE_ARM64_GB_HOUR),
+        Line("public IPv4 (AssignPublicIp=true)", "1 h", PUBLIC_IPV4_HOUR),
+        Line("DynamoDB polls", f"{reads:.0f} GetItem x 1 RRU", reads * DYNAMODB_RRU),
+        Line("DynamoDB heartbeats", f"{beats:.0f} UpdateItem x 1 WRU", beats * DYNAMODB_WRU),
+    ]
+
+
 def render(title: str, lines: list[Line]) -> str:
     rows = [f"| {line.item} | {line.arithmetic} | ${line.dollars:.5f} |" for line in lines]
     total = sum(line.dollars for line in lines)
@@ -195,6 +212,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--lambda-ms", type=float, default=20, help="billed duration of a warm invocation")
     parser.add_argument("--template", type=Path, default=ROOT / "template.yaml")
+    parser.add_argument("--pool-size", type=int, default=0, help="AgentPoolSize: warm tasks kept idle")
     args = parser.parse_args()
     settings = template_settings(args.template)
     print(
@@ -215,6 +233,17 @@ def main() -> None:
             f"Fixed, not per interview: SnapStart on {', '.join(settings['snapstart_functions'])} caches "
             f"{gb:g} GB each: ${monthly:.2f} a month (x ${SNAPSTART_CACHE_GB_SECOND}/GB-s), plus "
             f"${gb * SNAPSTART_RESTORE_GB:.5f} per cold start restored; parameter SnapStart=false for none.\n"
+        )
+    if args.pool_size > 0:
+        idle = idle_pool_task(settings)
+        hourly = sum(line.dollars for line in idle)
+        print(render("One idle warm-pool task for one hour (AgentPoolSize)", idle))
+        pool = args.pool_size
+        print(
+            f"\nFixed, not per interview: AgentPoolSize={pool} idle costs ${pool * hourly:.4f}"
+            f" an hour, ${pool * hourly * 730:.2f} a month (730 h); an idle task-hour is"
+            f" {hourly / sum(x.dollars for x in infra):.1f} interviews' infrastructure. A task that serves"
+            " costs what a RunTask one does.\n"
         )
     print(
         f"Per interview: infrastructure ${sum(x.dollars for x in infra):.4f} + models "
