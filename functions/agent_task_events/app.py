@@ -3,6 +3,8 @@
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
+from interview_common.agent_pool import AgentPool
+from interview_common.aws_clients import client
 from interview_common.logic.agent_task_events import on_task_state_change
 from interview_common.models.ecs_events import EcsTaskStateChangeEvent
 from interview_common.observability import logger, metrics, tracer
@@ -21,5 +23,7 @@ def lambda_handler(event: EcsTaskStateChangeEvent, context: LambdaContext) -> di
         cluster=settings.ecs_cluster,
         task_definition=settings.ecs_task_definition,
         container_name=settings.ecs_container_name,
+        # A warm-pool task's interview is on its POOL# item, not in its environment.
+        pool=AgentPool(settings.table_name, client("dynamodb")),
     )
     return outcome.model_dump(exclude_none=True)

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from interview_common.agent_pool import AgentPool, task_id_of
 from interview_common.errors import TransitionRejected
 from interview_common.lifecycle import END_REASON_NO_SHOW, TERMINAL_STATES, InterviewState
 from interview_common.models.ecs_events import STOPPED, EcsTaskDetail
@@ -68,6 +69,7 @@ def on_task_state_change(
     cluster: str | None,
     task_definition: str | None,
     container_name: str,
+    pool: AgentPool | None = None,
 ) -> TaskEventOutcome:
     if detail.last_status != STOPPED or not is_our_task(
         detail, cluster=cluster, task_definition=task_definition
@@ -76,6 +78,8 @@ def on_task_state_change(
         return TaskEventOutcome(result="ignored")
     environment = detail.environment(container_name)
     room_name, interview_id = environment.get("ROOM_NAME"), environment.get("INTERVIEW_ID")
+    if (not room_name or not interview_id) and pool is not None:
+        room_name, interview_id = _pool_assignment(pool, detail.task_arn)
     if not room_name or not interview_id:
         logger.warning(
             "stopped agent task has no interview in its environment", extra={"task": detail.task_arn}
@@ -106,6 +110,15 @@ def on_task_state_change(
     )
     metrics.add_metric(name="AgentTaskStoppedEarly", unit="Count", value=1)
     return TaskEventOutcome(result="failed", room_name=room_name, state=failed.state.value)
+
+
+def _pool_assignment(pool: AgentPool, task_arn: str) -> tuple[str | None, str | None]:
+    """A warm-pool task has no interview in its environment: the one it took is on its POOL# item.
+    An assignment it never accepted (revoked) is not its interview."""
+    task = pool.get(task_id_of(task_arn))
+    if task is None or task.assignment is None or task.state not in ("serving", "done"):
+        return None, None
+    return task.assignment.room_name, task.assignment.interview_id
 
 
 def _exit_code(detail: EcsTaskDetail, container_name: str) -> int | None:
