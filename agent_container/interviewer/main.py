@@ -117,7 +117,7 @@ def _wait_in_pool(environ: dict[str, str]) -> dict[str, str] | None:
 
 
 def _leave_pool(environ: dict[str, str]) -> None:
-    """The interview is over: the item is kept as done (never claimed again); the service starts another."""
+    """The interview is over: its pool item goes (nothing can claim it); the service starts another task."""
     pool_wait.protect_from_scale_in(environ, None)
     try:
         _pool(environ).finish(pool_wait.task_id_of(pool_wait.this_task_ref(environ)))

@@ -121,6 +121,7 @@ def wait_for_assignment(
                 )
                 return task.assignment
             logger.info("the assignment was revoked before it was taken; leaving")
+            pool.finish(task_id)
             return None
         if monotonic() >= next_beat:
             pool.beat(task_id)  # False: claimed since the read; the next poll sees the assignment

@@ -196,7 +196,9 @@ def test_accept_and_revoke_racing_never_both_win(aws: None, atomic_items: None) 
     assert all(accepted != revoked for accepted, revoked in outcomes)
 
 
-def test_a_task_that_leaves_idle_is_removed_and_a_served_one_is_never_claimed_again(pool: AgentPool) -> None:
+def test_a_task_that_leaves_removes_its_item_idle_or_served_and_is_never_claimed_again(
+    pool: AgentPool,
+) -> None:
     pool.register(POOL_TASK)
     pool.finish("pooltask0001")
     assert pool.get("pooltask0001") is None
@@ -205,9 +207,19 @@ def test_a_task_that_leaves_idle_is_removed_and_a_served_one_is_never_claimed_ag
     assert claimed is not None
     assert pool.accept("pooltask0001", request_for(1).interview_id)
     pool.finish("pooltask0001")
-    stored = pool.get("pooltask0001")
-    assert stored is not None and stored.state == "done"
+    assert pool.get("pooltask0001") is None
     assert pool.claim(request_for(2), stale_after=30) is None
+
+
+def test_idle_tasks_reads_every_page_of_the_pool(pool: AgentPool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given more pool items than one Query page holds (pages of 2 here)
+    for number in range(5):
+        pool.register(f"arn:aws:ecs:us-east-1:000000000000:task/agents/page{number}")
+    dynamodb = boto3.client("dynamodb")
+    query = dynamodb.query
+    monkeypatch.setattr(dynamodb, "query", lambda **request: query(Limit=2, **request))
+    # Then every idle task is found
+    assert len(AgentPool(TABLE_NAME, dynamodb).idle_tasks()) == 5
 
 
 def test_start_interview_with_a_pool_and_no_idle_task_runs_a_task(

@@ -9,7 +9,7 @@ One home for the pool's items, on both sides (start-interview and the waiting ag
   (state idle AND heartbeat fresh -> assigned, with the interview's LaunchRequest fields), so of many
   concurrent starts exactly one gets a task, and a task whose beats stopped is never claimed.
 - The task polls its item; on an assignment it accepts it (assigned -> serving, conditional), serves that
-  one interview and exits; the ECS service starts its replacement.
+  one interview and exits, removing its item; the ECS service starts its replacement.
 - The claimer waits `accept_seconds` for the accept. If none came it revokes the assignment (assigned ->
   revoked, conditional): the revoke and the accept are exclusive, so an interview is never served by two
   tasks; after a revoke the interview gets a RunTask launch (PooledLauncher).
@@ -29,12 +29,12 @@ from interview_common.observability import logger
 
 POOL_PK = "AGENT_POOL"
 POOL_SK_PREFIX = "POOL#"
-# How long a finished or revoked item is kept (TTL), for the record; idle ones are refreshed by beats.
+# How long an item outlives its task's last beat (TTL) when the task died without removing it.
 RECORD_SECONDS = 24 * 3600
 DEFAULT_ACCEPT_SECONDS = 5.0
 DEFAULT_POLL_SECONDS = 0.5
 
-PoolState = Literal["idle", "assigned", "serving", "revoked", "done"]
+PoolState = Literal["idle", "assigned", "serving", "revoked"]
 
 
 def task_id_of(task_ref: str) -> str:
@@ -122,48 +122,34 @@ class AgentPool:
         return self._move(task_id, interview_id, "assigned", "serving")
 
     def finish(self, task_id: str) -> None:
-        """The task is leaving: an idle item is removed, a served one kept as done (never claimable)."""
-        try:
-            self._dynamodb.delete_item(
-                TableName=self._table,
-                Key=self._key(task_id),
-                ConditionExpression="#s = :idle",
-                ExpressionAttributeNames={"#s": "state"},
-                ExpressionAttributeValues={":idle": {"S": "idle"}},
-            )
-            return
-        except ClientError as error:
-            if not _is_conditional_failure(error):
-                raise
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=self._key(task_id),
-                UpdateExpression="SET #s = :done",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames={"#s": "state"},
-                ExpressionAttributeValues={":done": {"S": "done"}},
-            )
-        except ClientError as error:
-            if not _is_conditional_failure(error):
-                raise
+        """The task is leaving (stopped while idle, revoked, or its interview over): its item goes, so
+        nothing can claim it and the pool's partition holds only live tasks. A task that crashes leaves
+        its item behind (idle: its beat goes stale and it is never claimed; serving: the task-stopped
+        event reads its interview from it); TTL removes those."""
+        self._dynamodb.delete_item(TableName=self._table, Key=self._key(task_id))
 
     # -- start-interview's side -------------------------------------------------------------------
 
     def idle_tasks(self) -> list[PoolTask]:
-        response = self._dynamodb.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            FilterExpression="#s = :idle",
-            ExpressionAttributeNames={"#s": "state"},
-            ExpressionAttributeValues={
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "FilterExpression": "#s = :idle",
+            "ExpressionAttributeNames": {"#s": "state"},
+            "ExpressionAttributeValues": {
                 ":pk": {"S": POOL_PK},
                 ":prefix": {"S": POOL_SK_PREFIX},
                 ":idle": {"S": "idle"},
             },
-            ConsistentRead=True,
-        )
-        return [_task_from_item(item) for item in response.get("Items", [])]
+            "ConsistentRead": True,
+        }
+        tasks: list[PoolTask] = []
+        while True:
+            response = self._dynamodb.query(**request)
+            tasks.extend(_task_from_item(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return tasks
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def claim(self, request: LaunchRequest, *, stale_after: float) -> PoolTask | None:
         """Assign the interview to one idle task whose heartbeat is fresh; None when there is none."""

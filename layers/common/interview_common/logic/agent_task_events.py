@@ -116,7 +116,7 @@ def _pool_assignment(pool: AgentPool, task_arn: str) -> tuple[str | None, str | 
     """A warm-pool task has no interview in its environment: the one it took is on its POOL# item.
     An assignment it never accepted (revoked) is not its interview."""
     task = pool.get(task_id_of(task_arn))
-    if task is None or task.assignment is None or task.state not in ("serving", "done"):
+    if task is None or task.assignment is None or task.state != "serving":
         return None, None
     return task.assignment.room_name, task.assignment.interview_id
 
