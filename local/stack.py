@@ -25,7 +25,10 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from interview_common.services import Services
 
 from local.http_adapter import LambdaInvoker, build_http_app, function_for_event
 from local.livekit_sim import SimulatedLiveKit
@@ -171,15 +174,6 @@ def ecs_task_stopped_event(stopped: AgentExit) -> dict[str, Any]:
     }
 
 
-def _forget_process_caches() -> None:
-    """Settings, clients and the store are built once per process: rebuild them from the environment."""
-    from interview_common import aws_clients, settings, wiring
-
-    settings.get_settings.cache_clear()
-    aws_clients.client.cache_clear()
-    wiring.store.cache_clear()
-
-
 def agent_setting_names() -> set[str]:
     """The variables the agent reads (interviewer.config.AgentSettings): a developer who sets one in
     their shell (SILENCE_TIMEOUT, OPENAI_MODEL, ...) sees the local agent use it."""
@@ -209,6 +203,9 @@ class LocalStack:
         self._task_events_function: str | None = None
         self._stopped = False
         self._saved_environment: dict[str, str] | None = None
+        self._function_environment: dict[str, str] = {}
+        self._dynamodb: Any = None
+        self.services: Services | None = None
         self.dynamodb_url = ""
         self.livekit_url = ""
         self.api_url = ""
@@ -264,12 +261,10 @@ class LocalStack:
 
         self._configure_lambdas(keys)
         self.invoker.prewarm()  # the scaled functions' first environment, with the environment just set
-        import boto3
-
         # moto keeps its data per process, not per server: a stack starts from an empty account.
         reset = urllib.request.Request(f"{self.dynamodb_url}/moto-api/reset", method="POST")  # noqa: S310
         urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own moto server
-        create_table(boto3.client("dynamodb"), options.table_name)
+        create_table(self._dynamodb, options.table_name)
 
         if self.sim is not None:
             self.webhooks = WebhookDelivery(self.api_url + "/livekit/webhook", keys.api_key, keys.api_secret)
@@ -285,9 +280,17 @@ class LocalStack:
             on_exit=self._on_agent_exit,
             pool_size=options.agent_pool_size,
         )
+        # The in-process functions' services: this stack's settings, table client and launcher.
         from interview_common import wiring
+        from interview_common.services import Services
+        from interview_common.settings import Settings
 
-        wiring.use_launcher(self.launcher)
+        self.services = Services.build(
+            Settings.model_validate(self._function_environment),
+            dynamodb=self._dynamodb,
+            launcher=self.launcher,
+        )
+        wiring.use_services(self.services)
         self.launcher.start_pool()  # AGENT_POOL_SIZE > 0: the pool's agents, as the ECS service starts them
 
     def _configure_lambdas(self, keys: ExternalLiveKit) -> None:
@@ -328,8 +331,19 @@ class LocalStack:
             "AWS_SESSION_TOKEN",
         ):
             os.environ.pop(name, None)
+        # Exported as Lambda's runtime does: Powertools, CORS and the worker processes read it. The
+        # in-process functions' settings and clients come from the services built from it (_start).
         os.environ.update(environment)
-        _forget_process_caches()
+        self._function_environment = environment
+        from interview_common.aws_clients import new_client
+
+        self._dynamodb = new_client(
+            "dynamodb",
+            endpoint_url=self.dynamodb_url,
+            region=LOCAL_REGION,
+            access_key="local",
+            secret_key="local",  # noqa: S106 - moto's dummy credentials
+        )
 
     def _aws_environment(self) -> dict[str, str]:
         # Fixed dummy credentials: whatever is in the developer's shell, nothing here can reach real AWS.
@@ -386,15 +400,15 @@ class LocalStack:
         """Every interview this stack launched an agent for, as the table has it now."""
         if self.launcher is None:
             return []
-        from interview_common import wiring
-
+        if self.services is None:
+            return []
         outcomes = []
         seen: set[str] = set()
         for request in self.launcher.requests():
             if request.interview_id in seen:
                 continue
             seen.add(request.interview_id)
-            interview = wiring.store().get_interview(request.room_name)
+            interview = self.services.store.get_interview(request.room_name)
             if interview is not None and interview.interview_id == request.interview_id:
                 outcomes.append(
                     InterviewOutcome(
@@ -427,11 +441,10 @@ class LocalStack:
             self._moto.stop()
         from interview_common import wiring
 
-        wiring.use_launcher(None)
+        wiring.use_services(None)
         if self._saved_environment is not None:  # this process is as it was before the stack
             os.environ.clear()
             os.environ.update(self._saved_environment)
-            _forget_process_caches()
         return outcomes
 
     def __enter__(self) -> Self:

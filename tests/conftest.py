@@ -52,9 +52,7 @@ def reset_process_caches() -> None:
     """What a new Lambda container would have: fresh settings, clients and store."""
     settings.get_settings.cache_clear()
     aws_clients.client.cache_clear()
-    wiring.store.cache_clear()
-    wiring._ecs_launcher.cache_clear()
-    wiring.use_launcher(None)
+    wiring.reset()
 
 
 @pytest.fixture(autouse=True)

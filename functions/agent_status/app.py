@@ -13,7 +13,6 @@ from interview_common.logic.room_status import agent_status
 from interview_common.models.api import AgentStatusResponse
 from interview_common.models.identifiers import ROOM_NAME_PATTERN
 from interview_common.observability import logger, metrics, tracer
-from interview_common.settings import get_settings
 
 # The backend key; a candidate token for this room (BROWSER_ACCESS); nobody (ALLOW_ANONYMOUS_STATUS).
 app = build_resolver(public_status=True, browser_access=True)
@@ -24,13 +23,13 @@ RoomPath = Annotated[str, Path(pattern=ROOM_NAME_PATTERN, max_length=128)]
 
 def _status(room_name: str) -> Response[AgentStatusResponse]:
     require_room_access(app, room_name)
-    settings = get_settings()
+    services = wiring.services()
     body = agent_status(
-        wiring.store(),
+        services.store,
         room_name,
         include_personal=is_authenticated(app),
         now_epoch=time.time(),
-        stale_after_seconds=settings.heartbeat_stale_seconds,
+        stale_after_seconds=services.settings.heartbeat_stale_seconds,
     )
     return json_response(200, body)
 

@@ -12,7 +12,6 @@ from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_res
 from interview_common.logic.candidate_details import keep_candidate_details
 from interview_common.models.api import CandidateDetailsRequest, CandidateDetailsResponse
 from interview_common.observability import logger, metrics, tracer
-from interview_common.settings import get_settings
 
 # The backend key, or (BROWSER_ACCESS) a candidate token for the room posted about.
 app = build_resolver(body_caps={"/agent/candidate-details": LARGE_BODY_BYTES}, browser_access=True)
@@ -22,8 +21,9 @@ app = build_resolver(body_caps={"/agent/candidate-details": LARGE_BODY_BYTES}, b
 @tracer.capture_method
 def handle_candidate_details(request: CandidateDetailsRequest) -> Response[CandidateDetailsResponse]:
     require_room_access(app, request.room_name)
+    services = wiring.services()
     body = keep_candidate_details(
-        request, settings=get_settings(), store=wiring.store(), contexts=wiring.context_store()
+        request, settings=services.settings, store=services.store, contexts=services.contexts
     )
     return json_response(200, body)
 

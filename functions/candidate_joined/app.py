@@ -17,7 +17,7 @@ app = build_resolver(browser_access=True)
 @tracer.capture_method
 def handle_candidate_joined(request: CandidateJoinedRequest) -> Response[CandidateJoinedResponse]:
     require_room_access(app, request.room_name)
-    return json_response(200, acknowledge_candidate_joined(request, store=wiring.store()))
+    return json_response(200, acknowledge_candidate_joined(request, store=wiring.services().store))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

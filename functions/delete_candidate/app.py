@@ -6,14 +6,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from interview_common.aws_clients import client
-from interview_common.candidate_records import CandidateRecords
+from interview_common import wiring
 from interview_common.http_api import build_resolver, json_response
 from interview_common.logic.delete_candidate import delete_candidate
 from interview_common.models.erasure import DeleteCandidateResponse
 from interview_common.models.identifiers import MAX_CANDIDATE_PATH_CHARS, candidate_id_from_path
 from interview_common.observability import logger, metrics, tracer
-from interview_common.settings import get_settings
 
 app = build_resolver()
 
@@ -23,7 +21,7 @@ CandidatePath = Annotated[str, Path(min_length=1, max_length=MAX_CANDIDATE_PATH_
 @app.delete("/candidates/<candidateId>")
 @tracer.capture_method
 def handle_delete_candidate(candidateId: CandidatePath) -> Response[DeleteCandidateResponse]:
-    records = CandidateRecords(get_settings().table_name, client("dynamodb"))
+    records = wiring.services().candidate_records
     return json_response(200, delete_candidate(candidate_id_from_path(candidateId), records=records))
 
 

@@ -7,14 +7,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
-from interview_common.aws_clients import client
-from interview_common.decision_log import DecisionLog
 from interview_common.http_api import build_resolver, json_response
 from interview_common.logic.record_decision import record_decision
 from interview_common.models.decision import DecisionRequest, DecisionResponse
 from interview_common.models.identifiers import ROOM_NAME_PATTERN
 from interview_common.observability import logger, metrics, tracer
-from interview_common.settings import get_settings
 
 app = build_resolver()
 
@@ -24,8 +21,8 @@ RoomPath = Annotated[str, Path(pattern=ROOM_NAME_PATTERN, max_length=128)]
 @app.post("/interviews/<roomName>/decision")
 @tracer.capture_method
 def handle_decision(roomName: RoomPath, request: DecisionRequest) -> Response[DecisionResponse]:
-    decisions = DecisionLog(get_settings().table_name, client("dynamodb"))
-    body = record_decision(roomName, request, store=wiring.store(), decisions=decisions)
+    services = wiring.services()
+    body = record_decision(roomName, request, store=services.store, decisions=services.decisions)
     return json_response(201, body)
 
 

@@ -7,14 +7,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from interview_common.aws_clients import client
+from interview_common import wiring
 from interview_common.http_api import build_resolver, json_response
 from interview_common.logic.interview_record import interview_record
 from interview_common.models.identifiers import ROOM_NAME_PATTERN
 from interview_common.models.record import InterviewRecordResponse
 from interview_common.observability import logger, metrics, tracer
-from interview_common.room_record import RoomRecordReader
-from interview_common.settings import get_settings
 from report_page import render_report_html  # shipped beside this handler, with its template
 
 app = build_resolver()
@@ -29,27 +27,27 @@ HTML_HEADERS = {
 }
 
 
-def _reader() -> RoomRecordReader:
-    return RoomRecordReader(get_settings().table_name, client("dynamodb"))
-
-
 @app.get("/interviews/<roomName>")
 @tracer.capture_method
 def handle_interview_record(roomName: RoomPath) -> Response[InterviewRecordResponse]:
-    record = interview_record(_reader(), roomName, public_api_url=get_settings().public_api_url)
+    services = wiring.services()
+    record = interview_record(
+        services.room_records, roomName, public_api_url=services.settings.public_api_url
+    )
     return json_response(200, record)
 
 
 @app.get("/interviews/<roomName>/report.html")
 @tracer.capture_method
 def handle_report_html(roomName: RoomPath) -> Response[str]:
+    services = wiring.services()
     page = render_report_html(
-        interview_record(_reader(), roomName, public_api_url=get_settings().public_api_url)
+        interview_record(services.room_records, roomName, public_api_url=services.settings.public_api_url)
     )
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=page, headers=HTML_HEADERS)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

@@ -24,7 +24,7 @@ CandidatePath = Annotated[str, Path(min_length=1, max_length=MAX_CANDIDATE_PATH_
 def handle_interview_status(candidateId: CandidatePath) -> Response[InterviewStatusResponse]:
     caller = browser_caller(app)
     body = interview_status(
-        wiring.store(),
+        wiring.services().store,
         candidate_id_from_path(candidateId),
         only_room=caller.room_name if caller else None,
     )

@@ -4,12 +4,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
-from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import browser_caller, build_resolver, json_response
 from interview_common.logic.issue_token import issue_token
 from interview_common.models.api import TokenRequest, TokenResponse
 from interview_common.observability import logger, metrics, tracer
-from interview_common.settings import get_settings
 
 # The backend key, or (BROWSER_ACCESS) the candidate's own token, refreshed for its room and identity only.
 app = build_resolver(browser_access=True)
@@ -22,8 +20,10 @@ def handle_token(request: TokenRequest) -> Response[TokenResponse]:
     if caller is not None:
         caller.require_room(request.room)
         caller.require_identity(request.identity)
-    settings = get_settings()
-    body = issue_token(request, settings=settings, store=wiring.store(), keys=livekit_key_pair(settings))
+    services = wiring.services()
+    body = issue_token(
+        request, settings=services.settings, store=services.store, keys=services.livekit_keys()
+    )
     return json_response(200, body)
 
 

@@ -7,9 +7,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from interview_common.aws_clients import client
+from interview_common import wiring
 from interview_common.http_api import build_resolver
-from interview_common.job_interview_index import JobInterviewIndex
 from interview_common.logic.job_interviews import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -21,7 +20,6 @@ from interview_common.models.identifiers import IDENTIFIER_PATTERN
 from interview_common.models.job_interviews import JobInterviewsResponse
 from interview_common.observability import logger, metrics, tracer
 from interview_common.private_response import private_json_response
-from interview_common.settings import get_settings
 
 app = build_resolver()
 
@@ -37,15 +35,15 @@ def handle_job_interviews(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
 ) -> Response[JobInterviewsResponse]:
-    settings = get_settings()
+    services = wiring.services()
     body = list_job_interviews(
         jobId,
-        index=JobInterviewIndex(settings.table_name, client("dynamodb")),
+        index=services.job_interviews,
         states=parse_states(state),
         decision=parse_decision(decision),
         cursor=cursor,
         limit=limit,
-        public_api_url=settings.public_api_url,
+        public_api_url=services.settings.public_api_url,
     )
     return private_json_response(200, body)
 

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from interview_common.aws_clients import client
+from interview_common import wiring
 from interview_common.http_api import build_resolver
 from interview_common.job_profiles import JobProfileRepository
 from interview_common.logic.job_profile import (
@@ -25,7 +25,6 @@ from interview_common.models.job_profile_api import (
 )
 from interview_common.observability import logger, metrics, tracer
 from interview_common.private_response import private_json_response
-from interview_common.settings import get_settings
 
 app = build_resolver(body_cap=MAX_PROFILE_BODY_BYTES)
 
@@ -33,7 +32,7 @@ JobPath = Annotated[str, Path(pattern=IDENTIFIER_PATTERN, max_length=128)]
 
 
 def _profiles() -> JobProfileRepository:
-    return JobProfileRepository(get_settings().table_name, client("dynamodb"))
+    return wiring.services().profiles
 
 
 @app.put("/jobs/<jobId>/profile")

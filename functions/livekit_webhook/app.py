@@ -10,14 +10,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import snapstart, wiring
-from interview_common.aws_clients import client
-from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import build_resolver, json_response
 from interview_common.logic.webhooks import WebhookPorts, handle_event, receive, request_body
 from interview_common.models.webhook import WebhookAck
 from interview_common.observability import logger, metrics, tracer
-from interview_common.participants import ParticipantStore
-from interview_common.settings import get_settings
 
 app = build_resolver(authenticate=False)
 
@@ -28,15 +24,11 @@ snapstart.prepare(imports=("livekit.api", "google.protobuf.json_format"))
 @app.post("/livekit/webhook")
 @tracer.capture_method
 def handle_livekit_webhook() -> Response[WebhookAck]:
-    settings = get_settings()
+    services = wiring.services()
     request = app.current_event
     body = request_body(request.body, bool(request.is_base64_encoded))
-    event = receive(body, request.headers.get("authorization"), livekit_key_pair(settings))
-    ports = WebhookPorts(
-        store=wiring.store(),
-        participants=ParticipantStore(settings.table_name, client("dynamodb")),
-        launcher=wiring.launcher,
-    )
+    event = receive(body, request.headers.get("authorization"), services.livekit_keys())
+    ports = WebhookPorts(store=services.store, participants=services.participants, launcher=services.launcher)
     return json_response(200, handle_event(event, ports))
 
 

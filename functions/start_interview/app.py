@@ -10,15 +10,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import snapstart, wiring
 from interview_common.agent_pool import with_warm_pool
-from interview_common.aws_clients import client
-from interview_common.credentials import livekit_key_pair
 from interview_common.http_api import LARGE_BODY_BYTES, build_resolver, json_response
-from interview_common.job_profiles import JobProfileRepository
 from interview_common.logic.start_interview import start_interview
 from interview_common.models.api import StartInterviewRequest, StartInterviewResponse
 from interview_common.observability import logger, metrics, tracer
 from interview_common.room_protocol import AGENT_DISPLAY_NAME
-from interview_common.settings import get_settings
 
 app = build_resolver(body_caps={"/agent/join": LARGE_BODY_BYTES})
 
@@ -30,15 +26,17 @@ snapstart.prepare(imports=("livekit.api", "interview_common.launcher.ecs"))
 @app.post("/agent/join")
 @tracer.capture_method
 def handle_start_interview(request: StartInterviewRequest) -> Response[StartInterviewResponse]:
-    settings = get_settings()
+    services = wiring.services()
+    settings = services.settings
     outcome = start_interview(
         request,
         settings=settings,
-        store=wiring.store(),
+        store=services.store,
+        # Every start launches: no launcher configured is a 503 before anything is recorded.
         # AGENT_POOL_SIZE > 0: an idle warm-pool task first, this launcher when none takes it.
-        launcher=with_warm_pool(wiring.launcher(), settings, client("dynamodb")),
-        keys=livekit_key_pair(settings),
-        profiles=JobProfileRepository(settings.table_name, client("dynamodb")),
+        launcher=with_warm_pool(services.ready_launcher(), settings, services.dynamodb),
+        keys=services.livekit_keys(),
+        profiles=services.profiles,
     )
     interview = outcome.interview
     body = StartInterviewResponse(

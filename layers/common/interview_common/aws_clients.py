@@ -24,6 +24,22 @@ def client(service: str) -> Any:
         return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
 
 
+def new_client(
+    service: str,
+    *,
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+) -> Any:
+    """A client of its own session, not the process's: for who builds its own Services (the local stack,
+    pointed at its moto server), whatever the process environment says. Same timeouts and retries."""
+    session = boto3.session.Session(
+        aws_access_key_id=access_key, aws_secret_access_key=secret_key, region_name=region
+    )
+    return session.client(service, endpoint_url=endpoint_url, config=_CONFIG)  # type: ignore[call-overload]
+
+
 # Error codes that mean "AWS is busy or briefly broken", after botocore's own retries: the caller may retry.
 RETRIABLE_ERROR_CODES = frozenset(
     {

@@ -22,13 +22,13 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
+from interview_common import wiring
 from interview_common.aws_clients import is_retriable
 from interview_common.browser_access import BrowserCaller, looks_like_token, verify_candidate_token
 from interview_common.credentials import backend_api_key, livekit_key_pair
 from interview_common.errors import DomainError, PayloadTooLarge, Unauthorized
 from interview_common.models.api import ErrorDetail, ErrorResponse
 from interview_common.observability import logger
-from interview_common.settings import get_settings
 
 AUTHENTICATED_CONTEXT_KEY = "authenticated"
 BROWSER_CALLER_CONTEXT_KEY = "browser_caller"
@@ -92,7 +92,7 @@ def _cors() -> CORSConfig:
 
 
 def _require_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
-    _check_body_size(app, get_settings().max_body_bytes)
+    _check_body_size(app, wiring.settings().max_body_bytes)
     return next_middleware(app)
 
 
@@ -111,7 +111,7 @@ def _route_body_caps(caps: Mapping[str, int], default: int | None = None) -> Mid
     general MAX_BODY_BYTES)."""
 
     def _require_route_body_cap(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
-        general = get_settings().max_body_bytes
+        general = wiring.settings().max_body_bytes
         _check_body_size(app, max(caps.get(app.current_event.path, default or general), general))
         return next_middleware(app)
 
@@ -129,7 +129,7 @@ def _bearer(app: APIGatewayHttpResolver) -> str | None:
 
 
 def _is_valid_key(presented: str) -> bool:
-    expected = backend_api_key(get_settings())
+    expected = backend_api_key(wiring.settings())
     return hmac.compare_digest(presented.encode(), expected.encode())
 
 
@@ -142,7 +142,7 @@ def _authenticate(app: APIGatewayHttpResolver, *, browser: bool, anonymous: bool
     """Who is calling: the backend (its API key), a candidate's browser (its LiveKit token, on the routes
     that allow it when BROWSER_ACCESS is on), or nobody (status routes, when ALLOW_ANONYMOUS_STATUS is on).
     Anything else is a 401."""
-    settings = get_settings()
+    settings = wiring.settings()
     presented = _bearer(app)
     if presented is None:
         if anonymous and settings.allow_anonymous_status:

@@ -1,58 +1,84 @@
-"""Composition root: the store and launcher a handler uses, built once per process.
+"""Composition root: the one `Services` a handler passes to its use cases, built once per process.
 
-The local stack runs the same handlers in-process and swaps the launcher with `use_launcher`.
+`services()` builds it at the first invocation from the environment's settings (checked then) and the
+process's boto3 clients, and returns the same object while the environment stays warm. The local stack and
+tests build their own `Services` and install it with `use_services`; `reset()` forgets both, as a new
+execution environment would.
+
+`store()`, `context_store()`, `launcher()` and `use_launcher()` are the older names, kept for callers that
+still use them; they read from `services()`.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from typing import TYPE_CHECKING
 
-from interview_common.aws_clients import client
-from interview_common.context_store import InterviewContextStore
-from interview_common.errors import ServiceUnavailable
-from interview_common.launcher import AgentLauncher
-from interview_common.settings import get_settings
-from interview_common.store import InterviewStore
+from interview_common.settings import Settings, get_settings
 
+if TYPE_CHECKING:  # imported on first use: a function that never reads the table never imports boto3 here
+    from interview_common.context_store import InterviewContextStore
+    from interview_common.launcher import AgentLauncher
+    from interview_common.services import Services
+    from interview_common.store import InterviewStore
+
+_installed: Services | None = None
+_built: Services | None = None
 _launcher_override: AgentLauncher | None = None
+_building = threading.Lock()
 
 
-@lru_cache(maxsize=1)
+def services() -> Services:
+    """This process's services: those installed with `use_services`, else the environment's (built once)."""
+    global _built
+    if _installed is not None:
+        return _installed
+    settings = get_settings()  # cached: the same object until the settings are read again
+    built = _built
+    if built is None or built.settings is not settings:
+        from interview_common.services import Services
+
+        with _building:
+            if _built is None or _built.settings is not settings:
+                _built = Services.build(settings, launcher=_launcher_override)
+            built = _built
+    return built
+
+
+def settings() -> Settings:
+    """The settings the handlers run with (the installed services' when some are), without building
+    clients: the HTTP checks (body caps, the API key) read them on every route, /health included."""
+    return _installed.settings if _installed is not None else get_settings()
+
+
+def use_services(installed: Services | None) -> None:
+    """Serve every handler of this process from `installed` (None: back to the environment's)."""
+    global _installed
+    _installed = installed
+
+
+def reset() -> None:
+    """Forget what was built and installed: the next invocation builds from the environment again."""
+    global _installed, _built, _launcher_override
+    _installed = _built = _launcher_override = None
+    get_settings.cache_clear()
+
+
 def store() -> InterviewStore:
-    return InterviewStore(get_settings().table_name, client("dynamodb"))
+    return services().store
 
 
 def context_store() -> InterviewContextStore:
-    # Not cached itself: the client it wraps is (aws_clients.client), and the object is two attributes.
-    return InterviewContextStore(get_settings().table_name, client("dynamodb"))
-
-
-def use_launcher(launcher: AgentLauncher | None) -> None:
-    global _launcher_override
-    _launcher_override = launcher
+    return services().contexts
 
 
 def launcher() -> AgentLauncher:
-    if _launcher_override is not None:
-        return _launcher_override
-    return _ecs_launcher()
+    """The launcher itself (built now: ServiceUnavailable when none is configured)."""
+    return services().ready_launcher()
 
 
-@lru_cache(maxsize=1)
-def _ecs_launcher() -> AgentLauncher:
-    from interview_common.launcher.ecs import EcsLauncher
-
-    settings = get_settings()
-    if settings.launcher != "ecs" or not settings.ecs_cluster or not settings.ecs_task_definition:
-        raise ServiceUnavailable("no agent launcher is configured")
-    return EcsLauncher(
-        client("ecs"),
-        cluster=settings.ecs_cluster,
-        task_definition=settings.ecs_task_definition,
-        container_name=settings.ecs_container_name,
-        subnets=settings.ecs_subnets,
-        security_groups=settings.ecs_security_groups,
-        assign_public_ip=settings.ecs_assign_public_ip,
-        max_attempts=settings.launch_max_attempts,
-        backoff_seconds=settings.launch_backoff_seconds,
-    )
+def use_launcher(replacement: AgentLauncher | None) -> None:
+    """The environment's services with `replacement` as their launcher (None: the settings' launcher)."""
+    global _launcher_override, _built
+    _launcher_override = replacement
+    _built = None

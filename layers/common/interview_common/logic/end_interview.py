@@ -49,7 +49,7 @@ def end_interview(
     settings: Settings,
     store: InterviewStore,
     keys: LiveKitKeyPair,
-    launcher: Callable[[], AgentLauncher],
+    launcher: AgentLauncher,
     now: Callable[[], str] = now_iso,
 ) -> tuple[EndInterviewResponse, bool]:
     """The response and whether the backend itself ended the interview (200) or the agent will (202)."""
@@ -138,14 +138,14 @@ def _tell_agent(
 
 
 def _end_without_agent(
-    store: InterviewStore, interview: InterviewItem, launcher: Callable[[], AgentLauncher]
+    store: InterviewStore, interview: InterviewItem, launcher: AgentLauncher
 ) -> InterviewItem:
     if interview.task_arn:
         # The task is stopped before the end is recorded: if ECS refuses (throttled, down), the client's
         # 503 retry finds the interview still open and stops it then. Never a completed interview whose
         # task runs on. A task that is already gone is what we want (the launcher ignores that).
         try:
-            launcher().stop(interview.task_arn, "interview ended on request")
+            launcher.stop(interview.task_arn, "interview ended on request")
         except Exception as error:
             if is_retriable(error):
                 raise

@@ -128,7 +128,7 @@ def receive(body: str, authorization: str | None, keys: LiveKitKeyPair) -> Webho
 class WebhookPorts:
     store: InterviewStore
     participants: ParticipantStore
-    launcher: Callable[[], AgentLauncher]  # built only when an agent must be stopped
+    launcher: AgentLauncher  # services.DeferredLauncher: built only when an agent must be stopped
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def _stop_agent(
     """Stop the agent of a closed room; the event's claim is completed after, or released on failure so
     that LiveKit's retry stops it (every part of the event is safe to apply again)."""
     try:
-        ports.launcher().stop(task, f"room {interview.room_name} finished ({state.value})")
+        ports.launcher.stop(task, f"room {interview.room_name} finished ({state.value})")
     except Exception:
         if event_id:
             _settle_claim(ports.participants.release_event, interview.room_name, event_id)
