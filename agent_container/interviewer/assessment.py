@@ -310,6 +310,16 @@ def unassessable_answers(assessments: Iterable[AnswerAssessment]) -> list[str]:
     ]
 
 
+def answered_in_another_language(turns: Iterable[TurnItem]) -> list[str]:
+    """Questions answered only in a language the interview is not held in: not assessed, never weak."""
+    return [
+        f"{turn.question_id}: answered in another language than the interview's; not assessed"
+        for turn in turns
+        if not turn.answer.strip()
+        and any(exchange.reply_kind == "other_language" for exchange in turn.exchanges)
+    ]
+
+
 def answered_turns(turns: Iterable[TurnItem]) -> list[TurnItem]:
     return [turn for turn in turns if turn.answer.strip()]
 
@@ -390,6 +400,6 @@ def build_report(
         ],
         candidate_questions=list(request.candidate_questions),
         brain_statement=brain_statement(brain, model, assessments),
-        unassessable_answers=unassessable_answers(assessments),
+        unassessable_answers=unassessable_answers(assessments) + answered_in_another_language(request.turns),
         generated_at=generated_at,
     )

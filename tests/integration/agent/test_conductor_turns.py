@@ -386,6 +386,8 @@ async def test_an_answer_in_another_language_is_asked_once_to_switch_and_never_s
         for note in report.brain_notes
     )
     assert report.unanswered_questions == []  # it was answered, in another language: not "no answer"
+    # And the report's "not assessed, and not counted as weak" list names it
+    assert [entry.split(":")[0] for entry in report.unassessable_answers] == [second.question_id]
     assert outcome.questions_answered == 1
 
 
