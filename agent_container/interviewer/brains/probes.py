@@ -5,7 +5,9 @@ to the interviewer count for nothing):
 - focus: more than `FOCUS_WORDS` words (a long answer is brought back to the candidate's own part);
 - own_action: no sentence about something the candidate did ("I traced", "we rolled back");
 - result: nothing about what came of it (a number, "reduced", "the outcome", ...);
-- example: fewer than `MIN_SUBSTANTIVE_WORDS` words, or none of the question's competencies' indicators.
+- reasoning / example: fewer than `MIN_SUBSTANTIVE_WORDS` words, or none of the question's competencies'
+  indicators: why they did it when the answer gives no reason (a concise answer that already says what the
+  candidate did and what came of it is not asked "what did you do yourself"), else another example.
 Nothing lacking, or `max_follow_ups` asked already: no follow-up. The probe is the question's own for that
 target (`Question.all_probes()`, a probe for "any" as the next best), one not asked yet, else the generic
 probe for the target. Non-answers never get a probe (the caller reads the turn first).
@@ -61,6 +63,18 @@ _RESULT = re.compile(
     re.IGNORECASE,
 )
 
+# A result stated as a change or a measure ("went down by half", "30% fewer"), not just "it worked".
+_MEASURED = re.compile(
+    r"\d|\b(?:half|twice|double|third|quarter|reduced|increased|improved|saved|cut|halved|doubled|dropped|"
+    r"fell|rose|fewer|faster|slower|went (?:down|up)|came down|grew)\b",
+    re.IGNORECASE,
+)
+_REASONING = re.compile(
+    r"\b(?:because|so that|since|the reason|in order to|to make sure|decided|chose|choose|option|options|"
+    r"trade-?offs?|instead of|rather than|weighed|compared)\b",
+    re.IGNORECASE,
+)
+
 
 def answer_lacks(profile: JobProfile, question: Question, answer: str) -> ProbeTarget | None:
     """What the answer so far lacks most (None: nothing; it needs no follow-up)."""
@@ -75,6 +89,9 @@ def answer_lacks(profile: JobProfile, question: Question, answer: str) -> ProbeT
         return "result"
     competencies = [profile.competency(cid) for cid in question.competencies]
     if words < MIN_SUBSTANTIVE_WORDS or not any(indicator_hits(substance, c) for c in competencies):
+        # Short, but with the candidate's own action and its result: ask why, not "what did you do".
+        if _MEASURED.search(substance) and not _REASONING.search(substance):
+            return "reasoning"
         return "example"
     return None
 

@@ -281,7 +281,8 @@ PHRASES: dict[TurnKind, tuple[str, ...]] = {
         r"\b(?:my )?mind (?:is|went|has gone) blank\b",
         r"\bblanking\b",
         r"\bnot (?:that )?i (?:can )?(?:think of|remember|recall)\b",
-        r"^(?:nothing|none|no idea|pass)(?:,? (?:i think|really|sorry|honestly|at all|i guess|to be"
+        r"^(?:still |really |honestly |sorry,? )?(?:nothing|none|no idea|pass)(?:,? (?:i think|really|sorry"
+        r"|i'm sorry|i am sorry|honestly|at all|i guess|to be"
         r" honest))*\s*$",
         r"\bi(?:'m| am) not sure (?:how|what) to (?:answer|say)\b",
         r"\bi (?:wouldn'?t|would not) know\b",

@@ -141,3 +141,12 @@ async def test_decide_follow_up_gives_the_same_probe_as_the_reading() -> None:
 async def test_a_one_word_answer_is_asked_for_the_candidates_own_action() -> None:
     assert await follow_up(CONFLICT, "Yes.") == CONFLICT.follow_up
     assert await follow_up(CONFLICT, "Yes.", follow_ups_asked=0) != GENERIC_FOLLOW_UP
+
+
+async def test_a_concise_answer_with_action_and_result_is_asked_why_not_what_the_candidate_did() -> None:
+    # Given a short answer that says what the candidate did and what came of it, but not why
+    concise = "I rewrote our flaky payment retries myself, and failed payments went down by half."
+
+    # When it is read, Then the follow-up asks for the reasoning, never "what did you do yourself"
+    probe = await follow_up(CONFLICT, concise)
+    assert probe == GENERIC_PROBES["reasoning"]

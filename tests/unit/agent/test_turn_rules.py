@@ -336,3 +336,8 @@ async def test_an_answer_that_opens_with_still_or_later_stays_an_answer() -> Non
         "I still can't recall the tool's name, but I rewrote the deploy script: deploys take ten minutes now."
     )
     assert (await read(still)).kind == "answer"
+
+
+async def test_still_nothing_after_the_reassurance_is_a_non_answer() -> None:
+    # Given the candidate was reassured, When they still have nothing, Then it is no answer to probe
+    assert (await read("Still nothing, I'm sorry.")).kind == "non_answer"
