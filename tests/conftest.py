@@ -183,3 +183,23 @@ def table_items() -> Any:
         return [from_attribute_values(item) for item in items]
 
     return scan
+
+
+@pytest.fixture
+def atomic_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies each item write, condition included, atomically; moto checks and writes in two
+    steps without a lock, so threads can both pass one condition. Serialize moto's item operations (for
+    tests that race threads against one table, as concurrent Lambda containers would)."""
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("update_item", "put_item", "delete_item", "get_item", "query", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def serialized(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(*args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, serialized)

@@ -56,23 +56,6 @@ def accept_when_assigned(pool: AgentPool, task_id: str, stop: threading.Event) -
 
 
 @pytest.fixture
-def atomic_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each item write, condition included, atomically; moto checks and writes in two
-    steps without a lock, so threads can both pass one condition. Serialize moto's item operations."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("update_item", "put_item", "delete_item", "get_item", "query"):
-        original = getattr(DynamoDBBackend, name)
-
-        def serialized(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(*args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, serialized)
-
-
-@pytest.fixture
 def pool(aws: None, atomic_items: None) -> AgentPool:
     return AgentPool(TABLE_NAME, boto3.client("dynamodb"))
 

@@ -91,7 +91,7 @@ def test_a_second_call_for_the_same_room_answers_200_and_launches_nothing(
 
 
 def test_concurrent_calls_for_one_room_launch_exactly_one_task(
-    ecs_cluster: dict[str, Any], livekit: FakeLiveKit
+    ecs_cluster: dict[str, Any], livekit: FakeLiveKit, atomic_items: None
 ) -> None:
     # Given eight Lambda containers handling a double-clicked start at the same moment. Each container runs
     # one invocation at a time, so the race is in the logic and the table, not in one resolver's state:
