@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from interview_common.aws_clients import client
+from interview_common.dal.table import from_attribute_values
 from interview_common.errors import ServiceUnavailable
 from interview_common.models.items import META_SK, candidate_gsi_pk, room_pk
-from interview_common.store import from_attribute_values
 
 BATCH_SIZE = 25  # BatchWriteItem's limit
 MAX_BATCH_ATTEMPTS = 6

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from interview_common.aws_clients import client
+from interview_common.dal.table import from_attribute_values, to_attribute_values
 from interview_common.models.interview_context import CONTEXT_SK, InterviewContext, InterviewContextItem
 from interview_common.models.items import room_pk
-from interview_common.store import from_attribute_values, to_attribute_values
 
 
 class InterviewContextStore:

@@ -11,9 +11,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from interview_common.aws_clients import client
+from interview_common.dal.table import from_attribute_values, is_conditional_failure, to_attribute_values
 from interview_common.models.decision import DECISION_PREFIX, DecisionItem
 from interview_common.models.items import room_pk
-from interview_common.store import from_attribute_values, is_conditional_failure, to_attribute_values
 
 
 class DecisionExists(Exception):

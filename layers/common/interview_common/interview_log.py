@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from interview_common.aws_clients import client
+from interview_common.dal.table import from_attribute_values, to_attribute_values
 from interview_common.job_profiles import JobProfileRepository
 from interview_common.models.assessment import InterviewReport, ReportItem
 from interview_common.models.items import REPORT_SK, TURN_PREFIX, job_pk, room_pk
 from interview_common.models.job_profile import PROFILE_SK, JobProfile
 from interview_common.models.turn import TurnItem
-from interview_common.store import from_attribute_values, to_attribute_values
 
 
 class InterviewLog:

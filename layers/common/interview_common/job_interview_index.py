@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from interview_common.aws_clients import client
+from interview_common.dal.table import from_attribute_values
 from interview_common.errors import ServiceUnavailable
 from interview_common.models.assessment import InterviewReport, ReportItem
 from interview_common.models.decision import DECISION_PREFIX, DecisionItem
 from interview_common.models.interview_context import CONTEXT_SK, InterviewContextItem
 from interview_common.models.items import META_SK, REPORT_SK, InterviewItem, room_pk
-from interview_common.store import from_attribute_values
 
 JOB_INDEX = "JobInterviews"
 INDEX_KEY_ATTRIBUTES = ("PK", "SK", "job_id", "created_at")

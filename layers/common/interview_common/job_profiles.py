@@ -22,9 +22,9 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 
 from interview_common.aws_clients import client
+from interview_common.dal.table import from_attribute_values, is_conditional_failure, to_attribute_values
 from interview_common.models.items import job_pk
 from interview_common.models.job_profile import DEFAULT_PROFILE, PROFILE_SK, JobProfile
-from interview_common.store import from_attribute_values, is_conditional_failure, to_attribute_values
 
 CURRENT_SK = "PROFILE#CURRENT"
 VERSION_PREFIX = "PROFILE#v"

@@ -29,21 +29,16 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from interview_common.clock import DAY_SECONDS, iso_from_epoch
+from interview_common.dal.interviews import InterviewRepository
+from interview_common.dal.table import from_attribute_values, is_conditional_failure, to_attribute_values
 from interview_common.errors import ServiceUnavailable
 from interview_common.models.items import (
     EVENT_PREFIX,
-    META_SK,
     PARTICIPANT_PREFIX,
     InterviewItem,
     ParticipantItem,
     ParticipantKind,
     room_pk,
-)
-from interview_common.store import (
-    InterviewStore,
-    from_attribute_values,
-    is_conditional_failure,
-    to_attribute_values,
 )
 
 EVENT_MARKER_TTL_SECONDS = 7 * DAY_SECONDS
@@ -227,9 +222,13 @@ class EventAlreadySeen(Exception):
 
 
 class ParticipantStore:
-    def __init__(self, table_name: str, dynamodb: Any) -> None:
+    """Who is in a room (PARTICIPANT# items) and the webhooks' dedupe markers; META's part of a change
+    is built by the interview repository, META's one writer, and committed here with the items."""
+
+    def __init__(self, table_name: str, dynamodb: Any, interviews: InterviewRepository | None = None) -> None:
         self.table_name = table_name
         self._dynamodb = dynamodb
+        self._interviews = interviews or InterviewRepository(table_name, dynamodb)
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -271,7 +270,7 @@ class ParticipantStore:
     def apply(self, room_name: str, change: ParticipantChange, expires_at: int) -> AppliedChange | None:
         """Merge `change` into the room's record of the participant (META's map and its item); the
         participant before and after, or None when nothing changed (or the room has no interview)."""
-        store = InterviewStore(self.table_name, self._dynamodb)
+        store = self._interviews
         for _ in range(MAX_WRITE_ATTEMPTS):
             interview = store.get_interview(room_name)
             if interview is None:
@@ -348,36 +347,13 @@ class ParticipantStore:
             raise StaleRead(str(error)) from None
 
     def _meta_update(self, write: RoomWrite) -> dict[str, Any]:
-        interview = write.interview
+        """META's part of the write, built by the interview repository (META's one writer)."""
         updates = dict(write.fields)
         if write.participants is not None:
             updates[PARTICIPANTS_ATTRIBUTE] = {
                 identity: record.to_map_entry() for identity, record in sorted(write.participants.items())
             }
-        names = {"#iid": "interview_id", "#version": "version"}
-        values: dict[str, Any] = {
-            ":iid": {"S": interview.interview_id},
-            ":read": {"N": str(interview.version)},
-            ":one": {"N": "1"},
-        }
-        assignments, removals = [], []
-        for index, (key, value) in enumerate(updates.items()):
-            names[f"#f{index}"] = key
-            if value is None:  # a field that no longer holds
-                removals.append(f"#f{index}")
-                continue
-            values[f":v{index}"] = to_attribute_values({"v": value})["v"]
-            assignments.append(f"#f{index} = :v{index}")
-        expression = ("SET " + ", ".join(assignments) + " " if assignments else "") + "ADD #version :one"
-        if removals:
-            expression += " REMOVE " + ", ".join(removals)
-        return {
-            "Key": {"PK": {"S": room_pk(interview.room_name)}, "SK": {"S": META_SK}},
-            "UpdateExpression": expression,
-            "ConditionExpression": "#iid = :iid AND #version = :read",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-        }
+        return self._interviews.versioned_update(write.interview, updates)
 
     # -- dedupe markers ---------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interview_common.aws_clients import client
+from interview_common.dal.table import from_attribute_values
 from interview_common.models.assessment import InterviewReport, ReportItem
 from interview_common.models.decision import DECISION_PREFIX, DecisionItem
 from interview_common.models.items import (
@@ -23,7 +24,6 @@ from interview_common.models.items import (
     room_pk,
 )
 from interview_common.models.turn import TurnItem
-from interview_common.store import from_attribute_values
 
 
 @dataclass(frozen=True)

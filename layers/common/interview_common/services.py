@@ -18,10 +18,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from interview_common.credentials import LiveKitKeyPair, livekit_key_pair
+from interview_common.dal.interviews import InterviewRepository
 from interview_common.errors import ServiceUnavailable
 from interview_common.launcher import AgentLauncher, LaunchRequest, LaunchResult
 from interview_common.settings import Settings
-from interview_common.store import InterviewStore
 
 if TYPE_CHECKING:
     from interview_common.candidate_records import CandidateRecords
@@ -123,8 +123,14 @@ class Services:
         return self.settings.table_name
 
     @cached_property
-    def store(self) -> InterviewStore:
-        return InterviewStore(self.table_name, self.dynamodb)
+    def interviews(self) -> InterviewRepository:
+        """The interview (META) repository: META's one writer."""
+        return InterviewRepository(self.table_name, self.dynamodb)
+
+    @property
+    def store(self) -> InterviewRepository:
+        """The interview repository under the name the handlers have always used."""
+        return self.interviews
 
     @cached_property
     def contexts(self) -> InterviewContextStore:
@@ -142,7 +148,7 @@ class Services:
     def participants(self) -> ParticipantStore:
         from interview_common.participants import ParticipantStore
 
-        return ParticipantStore(self.table_name, self.dynamodb)
+        return ParticipantStore(self.table_name, self.dynamodb, self.interviews)
 
     @cached_property
     def decisions(self) -> DecisionLog:

@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from interview_common import livekit_rooms
 from interview_common.clock import epoch_from_iso, expiry_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
+from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import Conflict, DomainError, LaunchFailed, TransitionRejected
 from interview_common.job_profiles import JobProfileRepository
 from interview_common.launcher import AgentLauncher, LaunchRequest
@@ -22,7 +23,6 @@ from interview_common.models.identifiers import agent_identity, default_candidat
 from interview_common.models.items import InterviewItem
 from interview_common.observability import logger, metrics
 from interview_common.settings import Settings
-from interview_common.store import InterviewStore
 
 ABANDONED_START_REASON = "the start did not complete (its records could not be written); started again"
 

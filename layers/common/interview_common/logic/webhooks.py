@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from interview_common.clock import iso_from_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
+from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import BadRequest, ServiceUnavailable, Unauthorized
 from interview_common.launcher import AgentLauncher
 from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, can_move
@@ -67,7 +68,6 @@ from interview_common.participants import (
     merge,
     order_key,
 )
-from interview_common.store import InterviewStore
 
 AGENT_MARKER = AGENT_IDENTITY_MARKER  # "interview-agent"
 ROOM_CLOSED_REASON = "the room closed before the interview completed"
