@@ -22,7 +22,12 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 
 from interview_common.aws_clients import client
-from interview_common.dal.table import from_attribute_values, is_conditional_failure, to_attribute_values
+from interview_common.dal.table import (
+    from_attribute_values,
+    is_conditional_failure,
+    storage_errors,
+    to_attribute_values,
+)
 from interview_common.models.items import job_pk
 from interview_common.models.job_profile import DEFAULT_PROFILE, PROFILE_SK, JobProfile
 
@@ -128,11 +133,13 @@ class JobProfileRepository:
         """What start-interview records on META: the current version, 0 for the default, None for legacy.
 
         Reads only the small pointer (and, for a job without one, whether a legacy item exists).
+        StorageUnavailable when DynamoDB could not be read.
         """
-        pointer = self.pointer(job_id)
-        if pointer is not None:
-            return pointer.current_version if not pointer.retired and pointer.current_version > 0 else 0
-        return None if self._get(job_id, PROFILE_SK) is not None else DEFAULT_VERSION
+        with storage_errors("reading the job's profile version"):
+            pointer = self.pointer(job_id)
+            if pointer is not None:
+                return pointer.current_version if not pointer.retired and pointer.current_version > 0 else 0
+            return None if self._get(job_id, PROFILE_SK) is not None else DEFAULT_VERSION
 
     def for_interview(self, job_id: str, version: int | None) -> tuple[JobProfile, ProfileSource]:
         """The profile an interview started with (`version` from its META; None: resolved now, as before)."""

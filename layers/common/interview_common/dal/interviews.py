@@ -18,6 +18,7 @@ from interview_common.dal.table import (
     in_condition,
     is_conditional_failure,
     meta_key,
+    storage_errors,
     to_attribute_value,
     to_attribute_values,
 )
@@ -179,6 +180,18 @@ class InterviewRepository:
             updates,
             condition_states=allowed,
         )
+
+    def record_task(self, room_name: str, interview_id: str, task_ref: str) -> InterviewItem:
+        """Keep the launched agent's task on a still-active interview. TransitionRejected when the
+        interview moved on or ended; StorageUnavailable when DynamoDB refused the write."""
+        with storage_errors("recording the agent's task", transport=False):
+            return self.update_fields(room_name, interview_id, task_arn=task_ref)
+
+    def mark_failed(self, room_name: str, interview_id: str, reason: str) -> InterviewItem:
+        """Move the interview to FAILED with `reason`. TransitionRejected when it had already moved on;
+        StorageUnavailable when DynamoDB refused the write."""
+        with storage_errors("marking the interview failed", transport=False):
+            return self.transition(room_name, interview_id, InterviewState.FAILED, error=reason)
 
     def update_fields(self, room_name: str, interview_id: str, **fields: Any) -> InterviewItem:
         """Set fields of a still-active interview (never of a finished one)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from interview_common.errors import StorageUnavailable
 from interview_common.models.items import META_SK, room_pk
 
 _serializer = TypeSerializer()
@@ -49,3 +52,17 @@ def in_condition(attribute_placeholder: str, values: list[str], prefix: str) -> 
     """`#attr IN (:p0, :p1, ...)` over string values, with its ExpressionAttributeValues."""
     placeholders = {f":{prefix}{index}": {"S": value} for index, value in enumerate(values)}
     return f"{attribute_placeholder} IN ({', '.join(placeholders)})", placeholders
+
+
+@contextmanager
+def storage_errors(action: str, *, transport: bool = True) -> Iterator[None]:
+    """Botocore's errors inside the block as the domain's StorageUnavailable (`action` says what failed).
+    `transport=False` lets a BotoCoreError (no answer from DynamoDB at all) through unchanged."""
+    try:
+        yield
+    except ClientError as error:
+        raise StorageUnavailable(f"{action} failed", aws_code=error_code(error)) from error
+    except BotoCoreError as error:
+        if not transport:
+            raise
+        raise StorageUnavailable(f"{action} failed") from error
