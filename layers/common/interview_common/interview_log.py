@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from interview_common.aws_clients import client
-from interview_common.dal.table import from_attribute_values, to_attribute_values
+from interview_common.dal.table import from_attribute_values, storage_errors, to_attribute_values
 from interview_common.job_profiles import JobProfileRepository
 from interview_common.models.assessment import InterviewReport, ReportItem
 from interview_common.models.items import REPORT_SK, TURN_PREFIX, job_pk, room_pk
@@ -46,8 +46,10 @@ class InterviewLog:
     # -- turns ------------------------------------------------------------------------------------
 
     def put_turn(self, turn: TurnItem) -> None:
-        """Write the whole turn (asked, answered, assessed: each write replaces the last)."""
-        self._dynamodb.put_item(TableName=self.table_name, Item=to_attribute_values(turn.to_item()))
+        """Write the whole turn (asked, answered, assessed: each write replaces the last).
+        StorageUnavailable when DynamoDB failed or could not be reached."""
+        with storage_errors("saving a turn"):
+            self._dynamodb.put_item(TableName=self.table_name, Item=to_attribute_values(turn.to_item()))
 
     def get_turns(self, room_name: str, interview_id: str) -> list[TurnItem]:
         """The turns of this interview, in order (a room may hold turns of an earlier, failed one)."""

@@ -193,6 +193,12 @@ class InterviewRepository:
         with storage_errors("marking the interview failed", transport=False):
             return self.transition(room_name, interview_id, InterviewState.FAILED, error=reason)
 
+    def record_progress(self, room_name: str, interview_id: str, **fields: Any) -> InterviewItem:
+        """Set the agent's progress or heartbeat fields on a still-active interview. TransitionRejected
+        when it ended elsewhere; StorageUnavailable when DynamoDB failed or could not be reached."""
+        with storage_errors("recording the interview's progress"):
+            return self.update_fields(room_name, interview_id, **fields)
+
     def update_fields(self, room_name: str, interview_id: str, **fields: Any) -> InterviewItem:
         """Set fields of a still-active interview (never of a finished one)."""
         allowed = sorted(state.value for state in ACTIVE_STATES)
