@@ -21,16 +21,16 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from interview_common.dal.interview_log import InterviewLog
 from interview_common.dal.interviews import InterviewStore
+from interview_common.dal.participants import PHASE_JOINED, ParticipantChange, ParticipantStore, order_key
 from interview_common.errors import StorageUnavailable, TransitionRejected
-from interview_common.interview_log import InterviewLog
 from interview_common.lifecycle import TERMINAL_STATES, InterviewState
 from interview_common.models.assessment import InterviewReport
 from interview_common.models.items import InterviewItem
 from interview_common.models.job_profile import JobProfile
 from interview_common.models.turn import TurnItem
 from interview_common.observability import logger
-from interview_common.participants import PHASE_JOINED, ParticipantChange, ParticipantStore, order_key
 from interview_common.room_protocol import AGENT_DISPLAY_NAME
 
 from interviewer.clock import Clock

@@ -24,13 +24,13 @@ from interview_common.launcher import AgentLauncher, LaunchRequest, LaunchResult
 from interview_common.settings import Settings
 
 if TYPE_CHECKING:
-    from interview_common.candidate_records import CandidateRecords
-    from interview_common.context_store import InterviewContextStore
-    from interview_common.decision_log import DecisionLog
-    from interview_common.job_interview_index import JobInterviewIndex
-    from interview_common.job_profiles import JobProfileRepository
-    from interview_common.participants import ParticipantStore
-    from interview_common.room_record import RoomRecordReader
+    from interview_common.dal.candidate_records import CandidateRecords
+    from interview_common.dal.context_store import InterviewContextStore
+    from interview_common.dal.decision_log import DecisionLog
+    from interview_common.dal.job_interview_index import JobInterviewIndex
+    from interview_common.dal.job_profiles import JobProfileRepository
+    from interview_common.dal.participants import ParticipantStore
+    from interview_common.dal.room_record import RoomRecordReader
 
 
 class DeferredLauncher:
@@ -134,42 +134,42 @@ class Services:
 
     @cached_property
     def contexts(self) -> InterviewContextStore:
-        from interview_common.context_store import InterviewContextStore
+        from interview_common.dal.context_store import InterviewContextStore
 
         return InterviewContextStore(self.table_name, self.dynamodb)
 
     @cached_property
     def profiles(self) -> JobProfileRepository:
-        from interview_common.job_profiles import JobProfileRepository
+        from interview_common.dal.job_profiles import JobProfileRepository
 
         return JobProfileRepository(self.table_name, self.dynamodb)
 
     @cached_property
     def participants(self) -> ParticipantStore:
-        from interview_common.participants import ParticipantStore
+        from interview_common.dal.participants import ParticipantStore
 
         return ParticipantStore(self.table_name, self.dynamodb, self.interviews)
 
     @cached_property
     def decisions(self) -> DecisionLog:
-        from interview_common.decision_log import DecisionLog
+        from interview_common.dal.decision_log import DecisionLog
 
         return DecisionLog(self.table_name, self.dynamodb)
 
     @cached_property
     def candidate_records(self) -> CandidateRecords:
-        from interview_common.candidate_records import CandidateRecords
+        from interview_common.dal.candidate_records import CandidateRecords
 
         return CandidateRecords(self.table_name, self.dynamodb)
 
     @cached_property
     def room_records(self) -> RoomRecordReader:
-        from interview_common.room_record import RoomRecordReader
+        from interview_common.dal.room_record import RoomRecordReader
 
         return RoomRecordReader(self.table_name, self.dynamodb)
 
     @cached_property
     def job_interviews(self) -> JobInterviewIndex:
-        from interview_common.job_interview_index import JobInterviewIndex
+        from interview_common.dal.job_interview_index import JobInterviewIndex
 
         return JobInterviewIndex(self.table_name, self.dynamodb)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interview_common.clock import expiry_epoch, now_iso
-from interview_common.context_store import InterviewContextStore
+from interview_common.dal.context_store import InterviewContextStore
 from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import Conflict
 from interview_common.lifecycle import InterviewState

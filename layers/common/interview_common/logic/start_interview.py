@@ -12,6 +12,7 @@ from interview_common import livekit_rooms
 from interview_common.clock import epoch_from_iso, expiry_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
 from interview_common.dal.interviews import InterviewStore
+from interview_common.dal.job_profiles import JobProfileRepository
 from interview_common.errors import (
     Conflict,
     DomainError,
@@ -19,7 +20,6 @@ from interview_common.errors import (
     StorageUnavailable,
     TransitionRejected,
 )
-from interview_common.job_profiles import JobProfileRepository
 from interview_common.launcher import AgentLauncher, LaunchRequest
 from interview_common.lifecycle import ACTIVE_STATES, InterviewState
 from interview_common.models.api import StartInterviewRequest
