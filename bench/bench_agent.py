@@ -77,13 +77,13 @@ def bench_turns(interviews: int, questions: int) -> None:
     warnings.simplefilter("ignore")
     import boto3
     from interview_common.clock import expiry_epoch, now_iso
-    from interview_common.interview_log import InterviewLog
+    from interview_common.dal.interview_log import InterviewLog
+    from interview_common.dal.participants import ParticipantStore
     from interview_common.lifecycle import InterviewState
     from interview_common.models.assessment import AnswerAssessment, CompetencyAssessment, InterviewReport
     from interview_common.models.items import InterviewItem
     from interview_common.models.job_profile import DEFAULT_PROFILE, JobProfile, Question
     from interview_common.models.turn import TurnItem
-    from interview_common.participants import ParticipantStore
     from interview_common.store import InterviewStore, to_attribute_values
     from interviewer.assessment import build_report
     from interviewer.clock import RealClock

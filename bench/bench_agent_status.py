@@ -45,10 +45,10 @@ def timed(call: Callable[[], object]) -> float:
 def seed(dynamodb: Any, table: str) -> None:
     """ROOM as today's writers leave it (participants on META and as items); OLD_ROOM as older ones did."""
     from interview_common.clock import expiry_epoch, now_iso
+    from interview_common.dal.participants import ParticipantRecord
     from interview_common.lifecycle import InterviewState
     from interview_common.models.identifiers import agent_identity
     from interview_common.models.items import InterviewItem
-    from interview_common.participants import ParticipantRecord
     from interview_common.store import to_attribute_values
 
     from local.template_resources import create_table

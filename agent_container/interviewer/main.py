@@ -175,8 +175,8 @@ async def run(settings: AgentSettings, *, dry_run: bool = False, started: float 
 
 def build_recorder(settings: AgentSettings, clock: Clock) -> InterviewRecorder:
     from interview_common.aws_clients import client
-    from interview_common.interview_log import InterviewLog
-    from interview_common.participants import ParticipantStore
+    from interview_common.dal.interview_log import InterviewLog
+    from interview_common.dal.participants import ParticipantStore
     from interview_common.store import InterviewStore
 
     from interviewer.recorder import DynamoRecorder
@@ -197,7 +197,7 @@ def build_recorder(settings: AgentSettings, clock: Clock) -> InterviewRecorder:
 def build_context_loader(settings: AgentSettings) -> ContextLoader:
     """Reads the room's interview context (ROOM#<room>/CONTEXT) off the event loop."""
     from interview_common.aws_clients import client
-    from interview_common.context_store import InterviewContextStore
+    from interview_common.dal.context_store import InterviewContextStore
 
     contexts = InterviewContextStore(settings.table_name, client("dynamodb"))
 

@@ -30,9 +30,9 @@ WARM_IMPORTS = (
     "interviewer.brains",
     "interviewer.recorder",
     "interview_common.store",
-    "interview_common.interview_log",
-    "interview_common.participants",
-    "interview_common.context_store",
+    "interview_common.dal.interview_log",
+    "interview_common.dal.participants",
+    "interview_common.dal.context_store",
 )
 TRANSPORT_IMPORTS = {
     "livekit": ("interviewer.transports.livekit",),

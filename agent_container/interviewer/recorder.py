@@ -8,8 +8,9 @@ transitions, heartbeats and the report are awaited because their answer matters.
 everything runs inline: tests use that with a virtual clock.) A turn is copied when it is queued, so the
 write holds the turn as it was when saved.
 
-A queued write that fails after boto3's retries is logged and the interview goes on (the record lags,
-the candidate is not cut off); only a refused or failed state transition reaches the conductor.
+A queued write that fails after boto3's retries (the repositories raise StorageUnavailable then) is
+logged and the interview goes on (the record lags, the candidate is not cut off); only a refused or
+failed state transition reaches the conductor.
 """
 
 from __future__ import annotations
@@ -20,18 +21,17 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from botocore.exceptions import BotoCoreError, ClientError
-from interview_common.errors import TransitionRejected
-from interview_common.interview_log import InterviewLog
+from interview_common.dal.interview_log import InterviewLog
+from interview_common.dal.interviews import InterviewStore
+from interview_common.dal.participants import PHASE_JOINED, ParticipantChange, ParticipantStore, order_key
+from interview_common.errors import StorageUnavailable, TransitionRejected
 from interview_common.lifecycle import TERMINAL_STATES, InterviewState
 from interview_common.models.assessment import InterviewReport
 from interview_common.models.items import InterviewItem
 from interview_common.models.job_profile import JobProfile
 from interview_common.models.turn import TurnItem
 from interview_common.observability import logger
-from interview_common.participants import PHASE_JOINED, ParticipantChange, ParticipantStore, order_key
 from interview_common.room_protocol import AGENT_DISPLAY_NAME
-from interview_common.store import InterviewStore
 
 from interviewer.clock import Clock
 from interviewer.ports import Progress, RecordedState
@@ -40,7 +40,6 @@ T = TypeVar("T")
 # Sorts before every real webhook's order key: the agent's own item is written only when no webhook has
 # been applied yet, and any webhook about the agent (joined, left) overrides it.
 SELF_REPORTED_ORDER = order_key(0, PHASE_JOINED, 0, "agent-self-report")
-_AWS_ERRORS = (ClientError, BotoCoreError)
 
 
 class DynamoRecorder:
@@ -170,14 +169,14 @@ class DynamoRecorder:
 
     def _write_progress(self, fields: dict[str, Any]) -> None:
         try:
-            self._recorded(self._store.update_fields(self.room_name, self.interview_id, **fields))
+            self._recorded(self._store.record_progress(self.room_name, self.interview_id, **fields))
         except TransitionRejected:
             logger.info("progress refused: the interview ended elsewhere", extra={"phase": fields["phase"]})
 
     async def heartbeat(self) -> RecordedState:
         try:
             interview = await self._call(
-                self._store.update_fields,
+                self._store.record_progress,
                 self.room_name,
                 self.interview_id,
                 last_heartbeat_at=self._clock.iso(),
@@ -187,7 +186,7 @@ class DynamoRecorder:
             if current is None or current.interview_id != self.interview_id:
                 return RecordedState(state=InterviewState.FAILED, expires_at=self._expires_at)
             return self._recorded(current)
-        except _AWS_ERRORS:
+        except StorageUnavailable:
             logger.warning("heartbeat write failed")
             return self._last
         return self._recorded(interview)
@@ -209,7 +208,7 @@ class DynamoRecorder:
 def _logged(function: Callable[..., Any], *args: Any) -> None:
     try:
         function(*args)
-    except _AWS_ERRORS:
+    except StorageUnavailable:
         logger.warning(
             "a queued write failed; the record lags", extra={"write": getattr(function, "__name__", "?")}
         )

@@ -8,8 +8,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from interview_common import wiring
+from interview_common.dal.job_profiles import JobProfileRepository
 from interview_common.http_api import build_resolver
-from interview_common.job_profiles import JobProfileRepository
 from interview_common.logic.job_profile import (
     list_versions,
     parse_profile_body,

@@ -61,3 +61,12 @@ class ServiceUnavailable(DomainError):
 
 class TransitionRejected(Exception):
     """A state change that would move an interview backwards (or is stale) was refused."""
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """DynamoDB refused or failed a read or write after boto3's retries; raised by the repositories
+    (interview_common.dal) in place of botocore's errors, so the use cases never see botocore."""
+
+    def __init__(self, message: str, aws_code: str | None = None) -> None:
+        super().__init__(message)
+        self.aws_code = aws_code

@@ -18,19 +18,19 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from interview_common.credentials import LiveKitKeyPair, livekit_key_pair
+from interview_common.dal.interviews import InterviewRepository
 from interview_common.errors import ServiceUnavailable
 from interview_common.launcher import AgentLauncher, LaunchRequest, LaunchResult
 from interview_common.settings import Settings
-from interview_common.store import InterviewStore
 
 if TYPE_CHECKING:
-    from interview_common.candidate_records import CandidateRecords
-    from interview_common.context_store import InterviewContextStore
-    from interview_common.decision_log import DecisionLog
-    from interview_common.job_interview_index import JobInterviewIndex
-    from interview_common.job_profiles import JobProfileRepository
-    from interview_common.participants import ParticipantStore
-    from interview_common.room_record import RoomRecordReader
+    from interview_common.dal.candidate_records import CandidateRecords
+    from interview_common.dal.context_store import InterviewContextStore
+    from interview_common.dal.decision_log import DecisionLog
+    from interview_common.dal.job_interview_index import JobInterviewIndex
+    from interview_common.dal.job_profiles import JobProfileRepository
+    from interview_common.dal.participants import ParticipantStore
+    from interview_common.dal.room_record import RoomRecordReader
 
 
 class DeferredLauncher:
@@ -123,47 +123,53 @@ class Services:
         return self.settings.table_name
 
     @cached_property
-    def store(self) -> InterviewStore:
-        return InterviewStore(self.table_name, self.dynamodb)
+    def interviews(self) -> InterviewRepository:
+        """The interview (META) repository: META's one writer."""
+        return InterviewRepository(self.table_name, self.dynamodb)
+
+    @property
+    def store(self) -> InterviewRepository:
+        """The interview repository under the name the handlers have always used."""
+        return self.interviews
 
     @cached_property
     def contexts(self) -> InterviewContextStore:
-        from interview_common.context_store import InterviewContextStore
+        from interview_common.dal.context_store import InterviewContextStore
 
         return InterviewContextStore(self.table_name, self.dynamodb)
 
     @cached_property
     def profiles(self) -> JobProfileRepository:
-        from interview_common.job_profiles import JobProfileRepository
+        from interview_common.dal.job_profiles import JobProfileRepository
 
         return JobProfileRepository(self.table_name, self.dynamodb)
 
     @cached_property
     def participants(self) -> ParticipantStore:
-        from interview_common.participants import ParticipantStore
+        from interview_common.dal.participants import ParticipantStore
 
-        return ParticipantStore(self.table_name, self.dynamodb)
+        return ParticipantStore(self.table_name, self.dynamodb, self.interviews)
 
     @cached_property
     def decisions(self) -> DecisionLog:
-        from interview_common.decision_log import DecisionLog
+        from interview_common.dal.decision_log import DecisionLog
 
         return DecisionLog(self.table_name, self.dynamodb)
 
     @cached_property
     def candidate_records(self) -> CandidateRecords:
-        from interview_common.candidate_records import CandidateRecords
+        from interview_common.dal.candidate_records import CandidateRecords
 
         return CandidateRecords(self.table_name, self.dynamodb)
 
     @cached_property
     def room_records(self) -> RoomRecordReader:
-        from interview_common.room_record import RoomRecordReader
+        from interview_common.dal.room_record import RoomRecordReader
 
         return RoomRecordReader(self.table_name, self.dynamodb)
 
     @cached_property
     def job_interviews(self) -> JobInterviewIndex:
-        from interview_common.job_interview_index import JobInterviewIndex
+        from interview_common.dal.job_interview_index import JobInterviewIndex
 
         return JobInterviewIndex(self.table_name, self.dynamodb)

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from interview_common.settings import Settings, get_settings
 
 if TYPE_CHECKING:  # imported on first use: a function that never reads the table never imports boto3 here
-    from interview_common.context_store import InterviewContextStore
+    from interview_common.dal.context_store import InterviewContextStore
+    from interview_common.dal.interviews import InterviewStore
     from interview_common.launcher import AgentLauncher
     from interview_common.services import Services
-    from interview_common.store import InterviewStore
 
 _installed: Services | None = None
 _built: Services | None = None

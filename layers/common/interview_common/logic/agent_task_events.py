@@ -18,12 +18,12 @@ from typing import Literal
 from pydantic import BaseModel
 
 from interview_common.agent_pool import AgentPool, task_id_of
+from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import TransitionRejected
 from interview_common.lifecycle import END_REASON_NO_SHOW, TERMINAL_STATES, InterviewState
 from interview_common.models.ecs_events import STOPPED, EcsTaskDetail
 from interview_common.models.items import InterviewItem
 from interview_common.observability import logger, metrics
-from interview_common.store import InterviewStore
 
 MAX_ERROR_LENGTH = 500
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interview_common.clock import expiry_epoch, now_iso
-from interview_common.context_store import InterviewContextStore
+from interview_common.dal.context_store import InterviewContextStore
+from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import Conflict
 from interview_common.lifecycle import InterviewState
 from interview_common.models.api import (
@@ -25,7 +26,6 @@ from interview_common.models.api import (
 )
 from interview_common.observability import logger, metrics
 from interview_common.settings import Settings
-from interview_common.store import InterviewStore
 
 FINISHED_STATES = frozenset({InterviewState.COMPLETED, InterviewState.ABANDONED})
 

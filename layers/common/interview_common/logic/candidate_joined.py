@@ -6,9 +6,9 @@ notice from a browser page could claim anything). The answer says what the room'
 
 from __future__ import annotations
 
+from interview_common.dal.interviews import InterviewStore
 from interview_common.lifecycle import public_status
 from interview_common.models.api import CandidateJoinedRequest, CandidateJoinedResponse
-from interview_common.store import InterviewStore
 
 
 def acknowledge_candidate_joined(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from interview_common.candidate_records import CandidateRecords, RoomContents, StoredKey
+from interview_common.dal.candidate_records import CandidateRecords, RoomContents, StoredKey
 from interview_common.errors import Conflict
 from interview_common.lifecycle import TERMINAL_STATES
 from interview_common.models.decision import DECISION_PREFIX

@@ -29,6 +29,7 @@ from interview_common import heartbeat, livekit_rooms
 from interview_common.aws_clients import is_retriable
 from interview_common.clock import epoch_from_iso, now_iso
 from interview_common.credentials import LiveKitKeyPair
+from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import Conflict, DomainError, NotFound, TransitionRejected
 from interview_common.launcher import AgentLauncher
 from interview_common.lifecycle import END_REASON_NO_SHOW, TERMINAL_STATES, InterviewState
@@ -38,7 +39,6 @@ from interview_common.models.items import InterviewItem
 from interview_common.observability import logger, metrics
 from interview_common.room_protocol import CONTROL_TOPIC, EndInterviewControl
 from interview_common.settings import Settings
-from interview_common.store import InterviewStore
 
 STARTING_STATES = frozenset({InterviewState.REQUESTED, InterviewState.LAUNCHING})
 

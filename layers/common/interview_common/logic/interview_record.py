@@ -4,6 +4,7 @@ renders the same record as a page (functions/interview_record/report_page.py).""
 from __future__ import annotations
 
 from interview_common.clock import epoch_from_iso
+from interview_common.dal.room_record import RoomRecord, RoomRecordReader
 from interview_common.errors import NotFound
 from interview_common.lifecycle import TERMINAL_STATES
 from interview_common.logic.room_status import end_reason
@@ -17,7 +18,6 @@ from interview_common.models.record import (
     TimelineEntry,
 )
 from interview_common.models.turn import TurnItem
-from interview_common.room_record import RoomRecord, RoomRecordReader
 
 _EXCHANGE_EVENTS = {
     "question": "question_asked",

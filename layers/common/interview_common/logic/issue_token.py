@@ -12,11 +12,11 @@ from datetime import timedelta
 
 from interview_common import livekit_rooms
 from interview_common.credentials import LiveKitKeyPair
+from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import Conflict
 from interview_common.lifecycle import InterviewState
 from interview_common.models.api import TokenRequest, TokenResponse
 from interview_common.settings import Settings
-from interview_common.store import InterviewStore
 
 FINISHED_STATES = frozenset({InterviewState.COMPLETED, InterviewState.ABANDONED})
 

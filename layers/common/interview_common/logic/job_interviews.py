@@ -13,8 +13,8 @@ import binascii
 import json
 from collections.abc import Iterator
 
+from interview_common.dal.job_interview_index import INDEX_KEY_ATTRIBUTES, JobInterviewIndex, index_key
 from interview_common.errors import BadRequest
-from interview_common.job_interview_index import INDEX_KEY_ATTRIBUTES, JobInterviewIndex, index_key
 from interview_common.lifecycle import TERMINAL_STATES, InterviewState
 from interview_common.logic.interview_record import report_path
 from interview_common.models.assessment import InterviewReport

@@ -21,14 +21,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from interview_common.clock import now_iso
-from interview_common.errors import BadRequest, DomainError, NotFound, ServiceUnavailable
-from interview_common.job_profiles import (
+from interview_common.dal.job_profiles import (
     JobProfileRepository,
     ProfilePointer,
     ProfileVersion,
     ResolvedProfile,
     VersionTaken,
 )
+from interview_common.errors import BadRequest, DomainError, NotFound, ServiceUnavailable
 from interview_common.logic.job_profile_screen import screen_profile_texts
 from interview_common.models.job_profile import JobProfile
 from interview_common.models.job_profile_api import (

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from interview_common.decision_log import DecisionExists, DecisionLog
+from interview_common.dal.decision_log import DecisionExists, DecisionLog
+from interview_common.dal.interviews import InterviewStore
 from interview_common.errors import Conflict, NotFound, ServiceUnavailable
 from interview_common.lifecycle import TERMINAL_STATES
 from interview_common.models.decision import DecisionItem, DecisionRequest, DecisionResponse, DecisionView
 from interview_common.observability import logger, metrics
-from interview_common.store import InterviewStore
 
 MAX_ATTEMPTS = 5
 

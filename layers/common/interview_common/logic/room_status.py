@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interview_common import heartbeat
+from interview_common.dal.interviews import InterviewStore, RoomSnapshot
 from interview_common.errors import NotFound, Unauthorized
 from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, is_terminal, public_status
 from interview_common.models.api import (
@@ -12,7 +13,6 @@ from interview_common.models.api import (
     ParticipantView,
 )
 from interview_common.models.items import InterviewItem, ParticipantItem
-from interview_common.store import InterviewStore, RoomSnapshot
 
 
 def agent_status(

@@ -8,13 +8,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from interview_common import livekit_rooms
 from interview_common.clock import epoch_from_iso, expiry_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
-from interview_common.errors import Conflict, DomainError, LaunchFailed, TransitionRejected
-from interview_common.job_profiles import JobProfileRepository
+from interview_common.dal.interviews import InterviewStore
+from interview_common.dal.job_profiles import JobProfileRepository
+from interview_common.errors import (
+    Conflict,
+    DomainError,
+    LaunchFailed,
+    StorageUnavailable,
+    TransitionRejected,
+)
 from interview_common.launcher import AgentLauncher, LaunchRequest
 from interview_common.lifecycle import ACTIVE_STATES, InterviewState
 from interview_common.models.api import StartInterviewRequest
@@ -22,7 +27,6 @@ from interview_common.models.identifiers import agent_identity, default_candidat
 from interview_common.models.items import InterviewItem
 from interview_common.observability import logger, metrics
 from interview_common.settings import Settings
-from interview_common.store import InterviewStore
 
 ABANDONED_START_REASON = "the start did not complete (its records could not be written); started again"
 
@@ -105,19 +109,17 @@ def start_interview(
         _mark_failed(store, interview, "internal error while starting the interview")
         raise LaunchFailed("the interview could not be started; retry shortly") from error
     try:
-        interview = store.update_fields(
-            interview.room_name, interview.interview_id, task_arn=launched.task_ref
-        )
+        interview = store.record_task(interview.room_name, interview.interview_id, launched.task_ref)
     except TransitionRejected:
         # The agent (or a webhook) already moved the interview on, or ended it; read what is true now.
         interview = store.get_interview(interview.room_name) or interview
-    except ClientError as error:
+    except StorageUnavailable as error:
         # The agent runs but its task could not be recorded (DynamoDB refused every retry). The interview
         # goes on: the agent ends itself with the interview, and its task's STOPPED event is matched by
         # the interview id it carries. Only stopping it from the backend needs the ARN (logged here).
         logger.warning(
             "agent launched but its task was not recorded",
-            extra={"task": launched.task_ref, "code": error.response.get("Error", {}).get("Code")},
+            extra={"task": launched.task_ref, "code": error.aws_code},
         )
         metrics.add_metric(name="AgentTaskNotRecorded", unit="Count", value=1)
     metrics.add_metric(name="InterviewStarted", unit="Count", value=1)
@@ -132,7 +134,7 @@ def _profile_version(profiles: JobProfileRepository, job_id: str) -> int | None:
     """
     try:
         return profiles.version_for_new_interview(job_id)
-    except (ClientError, BotoCoreError):
+    except StorageUnavailable:
         logger.warning("the job's profile version could not be read; the agent reads the current one")
         return None
 
@@ -184,13 +186,11 @@ def _candidate_token(interview: InterviewItem, keys: LiveKitKeyPair, settings: S
 def _mark_failed(store: InterviewStore, interview: InterviewItem, reason: str) -> None:
     """Best effort, on a path that is already failing: the caller's error is the one the client sees."""
     try:
-        store.transition(interview.room_name, interview.interview_id, InterviewState.FAILED, error=reason)
+        store.mark_failed(interview.room_name, interview.interview_id, reason)
     except TransitionRejected:
         logger.warning("could not mark interview failed; it had already moved on")
-    except ClientError as error:  # DynamoDB refused this write too: a later start replaces the record
-        logger.warning(
-            "could not mark interview failed", extra={"code": error.response.get("Error", {}).get("Code")}
-        )
+    except StorageUnavailable as error:  # DynamoDB refused this write too: a later start replaces it
+        logger.warning("could not mark interview failed", extra={"code": error.aws_code})
 
 
 def _active_for_candidate(store: InterviewStore, request: StartInterviewRequest) -> InterviewItem:

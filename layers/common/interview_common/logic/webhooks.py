@@ -33,6 +33,24 @@ from typing import Any, Literal
 
 from interview_common.clock import iso_from_epoch, now_iso
 from interview_common.credentials import LiveKitKeyPair
+from interview_common.dal.interviews import InterviewStore
+from interview_common.dal.participants import (
+    MARKER_APPLIED,
+    MARKER_CLAIMED,
+    MAX_WRITE_ATTEMPTS,
+    PHASE_JOINED,
+    PHASE_LEFT,
+    PHASE_TRACK,
+    EventAlreadySeen,
+    EventMarker,
+    ParticipantChange,
+    ParticipantRecord,
+    ParticipantStore,
+    RoomWrite,
+    StaleRead,
+    merge,
+    order_key,
+)
 from interview_common.errors import BadRequest, ServiceUnavailable, Unauthorized
 from interview_common.launcher import AgentLauncher
 from interview_common.lifecycle import END_REASON_NO_SHOW, InterviewState, can_move
@@ -50,24 +68,6 @@ from interview_common.models.webhook import (
     WebhookParticipant,
 )
 from interview_common.observability import logger, metrics
-from interview_common.participants import (
-    MARKER_APPLIED,
-    MARKER_CLAIMED,
-    MAX_WRITE_ATTEMPTS,
-    PHASE_JOINED,
-    PHASE_LEFT,
-    PHASE_TRACK,
-    EventAlreadySeen,
-    EventMarker,
-    ParticipantChange,
-    ParticipantRecord,
-    ParticipantStore,
-    RoomWrite,
-    StaleRead,
-    merge,
-    order_key,
-)
-from interview_common.store import InterviewStore
 
 AGENT_MARKER = AGENT_IDENTITY_MARKER  # "interview-agent"
 ROOM_CLOSED_REASON = "the room closed before the interview completed"
