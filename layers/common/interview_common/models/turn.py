@@ -6,7 +6,7 @@ so a crash loses at most the exchange in flight.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,17 +39,8 @@ TurnKind = Literal[
     "other_language",
     "wants_to_stop",
 ]
-TURN_KINDS: tuple[TurnKind, ...] = (
-    "answer",
-    "repeat_request",
-    "clarification",
-    "skip_request",
-    "needs_moment",
-    "question_for_interviewer",
-    "non_answer",
-    "other_language",
-    "wants_to_stop",
-)
+# The kinds in order, derived from the Literal (one list to keep).
+TURN_KINDS: tuple[TurnKind, ...] = get_args(TurnKind)
 
 
 def turn_sk(index: int) -> str:
